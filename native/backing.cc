@@ -1,0 +1,210 @@
+#include "backing.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "errors.h"
+
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 0x0001U
+#endif
+#ifndef MFD_ALLOW_SEALING
+#define MFD_ALLOW_SEALING 0x0002U
+#endif
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#endif
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+#endif
+
+namespace memfile {
+
+bool HaveMemfd() {
+#ifdef __linux__
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool HaveShm() { return true; }
+
+int CreateMemfd(const std::string& name) {
+#ifdef __linux__
+  unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+  // MFD_NOEXEC_SEAL is new in 6.3; older kernels reject the unknown flag.
+  int fd = static_cast<int>(syscall(SYS_memfd_create, name.c_str(), flags | MFD_NOEXEC_SEAL));
+  if (fd < 0 && errno == EINVAL) fd = static_cast<int>(syscall(SYS_memfd_create, name.c_str(), flags));
+  if (fd < 0) Throw(errno, "memfd_create");
+  return fd;
+#else
+  (void)name;
+  Throw(ENOTSUP, "memfd_create");
+#endif
+}
+
+static std::string ShmPath(const std::string& name) { return "/" + name; }
+
+int CreateShm(const std::string& name) {
+  int fd = shm_open(ShmPath(name).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) Throw(errno, "shm_open");
+  // The umask may have narrowed the mode; make sure it is exactly 0600.
+  fchmod(fd, 0600);
+  return fd;
+}
+
+int OpenShm(const std::string& name, bool read_only) {
+  int fd = shm_open(ShmPath(name).c_str(), (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
+  if (fd < 0) Throw(errno, "shm_open");
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int err = errno != 0 ? errno : EINVAL;
+    close(fd);
+    Throw(err == 0 ? EINVAL : EINVAL, "shm_open", "not a regular shared memory object");
+  }
+  return fd;
+}
+
+void UnlinkShm(const std::string& name) { shm_unlink(ShmPath(name).c_str()); }
+
+int AdoptFd(int fd, FdInfo* info) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) Throw(errno, "fcntl");
+  struct stat st;
+  if (fstat(fd, &st) != 0) Throw(errno, "fstat");
+  if (!S_ISREG(st.st_mode)) Throw(EINVAL, "fstat", "not a memfd or a shared memory file");
+  info->backing = Backing::Shm;
+  info->name.clear();
+#ifdef __linux__
+  struct statfs fs;
+  if (fstatfs(fd, &fs) != 0) Throw(errno, "fstatfs");
+  if (fs.f_type != TMPFS_MAGIC && fs.f_type != HUGETLBFS_MAGIC) {
+    Throw(EINVAL, "fstatfs", "not on a memory filesystem (tmpfs)");
+  }
+  char link[4096];
+  std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  ssize_t n = readlink(proc.c_str(), link, sizeof(link) - 1);
+  if (n > 0) {
+    std::string target(link, static_cast<size_t>(n));
+    const std::string memfd_prefix = "/memfd:";
+    const std::string deleted = " (deleted)";
+    if (target.compare(0, memfd_prefix.size(), memfd_prefix) == 0) {
+      info->backing = Backing::Memfd;
+      target = target.substr(memfd_prefix.size());
+      if (target.size() >= deleted.size() &&
+          target.compare(target.size() - deleted.size(), deleted.size(), deleted) == 0) {
+        target.resize(target.size() - deleted.size());
+      }
+      info->name = target;
+    } else {
+      size_t slash = target.rfind('/');
+      info->name = slash == std::string::npos ? target : target.substr(slash + 1);
+    }
+  }
+#endif
+  int acc = flags & O_ACCMODE;
+  info->writable = acc == O_RDWR || acc == O_WRONLY;
+  int seals = GetSeals(fd);
+#ifdef __linux__
+  info->sealed = (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) != 0;
+#else
+  info->sealed = seals != 0;
+#endif
+  int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) Throw(errno, "fcntl");
+  return dup;
+}
+
+int GetSeals(int fd) {
+#ifdef __linux__
+  int seals = fcntl(fd, F_GET_SEALS);
+  return seals < 0 ? 0 : seals;
+#else
+  (void)fd;
+  return 0;
+#endif
+}
+
+void AddWriteSeals(int fd) {
+#ifdef __linux__
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+    int err = errno;
+    // Files that cannot be sealed (shm objects, memfds made without
+    // MFD_ALLOW_SEALING) report EPERM/EINVAL; both mean "not supported here".
+    if (err == EINVAL) Throw(ENOTSUP, "fcntl", "this backing cannot be sealed");
+    if (err == EPERM && (GetSeals(fd) & F_SEAL_SEAL) != 0 && (GetSeals(fd) & F_SEAL_WRITE) == 0) {
+      Throw(ENOTSUP, "fcntl", "this file does not allow sealing");
+    }
+    Throw(err, "fcntl");
+  }
+#else
+  (void)fd;
+  Throw(ENOTSUP, "fcntl", "sealing needs Linux memfd");
+#endif
+}
+
+uint64_t FileSize(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) Throw(errno, "fstat");
+  return static_cast<uint64_t>(st.st_size);
+}
+
+void Resize(int fd, uint64_t size) {
+  if (size > static_cast<uint64_t>(INT64_MAX)) Throw(EFBIG, "ftruncate");
+  int rc;
+  do {
+    rc = ftruncate(fd, static_cast<off_t>(size));
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) Throw(errno, "ftruncate");
+}
+
+size_t ReadAt(int fd, uint8_t* dst, size_t n, uint64_t off) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = pread(fd, dst + done, n - done, static_cast<off_t>(off + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      Throw(errno, "read");
+    }
+    if (r == 0) break;
+    done += static_cast<size_t>(r);
+  }
+  return done;
+}
+
+void WriteAt(int fd, const uint8_t* src, size_t n, uint64_t off) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = pwrite(fd, src + done, n - done, static_cast<off_t>(off + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      Throw(errno, "write");
+    }
+    done += static_cast<size_t>(r);
+  }
+}
+
+void CloseFd(int fd) {
+  if (fd >= 0) close(fd);
+}
+
+}  // namespace memfile

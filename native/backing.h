@@ -1,0 +1,38 @@
+// Platform code behind one small interface: create, open and inspect the fd
+// that backs a block. Linux: memfd_create and POSIX shm; other POSIX: shm;
+// elsewhere only the heap backing exists (see block.h).
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace memfile {
+
+enum class Backing { Memfd, Shm, Heap };
+
+bool HaveMemfd();
+bool HaveShm();
+
+int CreateMemfd(const std::string& name);                // close-on-exec, sealable
+int CreateShm(const std::string& name);                  // O_CREAT|O_EXCL, 0600, close-on-exec
+int OpenShm(const std::string& name, bool read_only);    // existing object; must be a regular file
+void UnlinkShm(const std::string& name);
+
+struct FdInfo {
+  Backing backing;
+  std::string name;   // memfd's own name, or the shm file's name
+  bool writable;      // opened O_RDWR / O_WRONLY
+  bool sealed;        // F_SEAL_WRITE present
+};
+// Duplicates `fd` (close-on-exec) after checking it is a memfd or a regular
+// file on a memory filesystem; anything else is EINVAL. Returns the new fd.
+int AdoptFd(int fd, FdInfo* info);
+
+int GetSeals(int fd);           // 0 where sealing does not exist
+void AddWriteSeals(int fd);     // SEAL|SHRINK|GROW|WRITE; ENOTSUP where impossible
+uint64_t FileSize(int fd);      // fstat
+void Resize(int fd, uint64_t size);       // ftruncate, EINTR-safe
+size_t ReadAt(int fd, uint8_t* dst, size_t n, uint64_t off);         // loops; short only at EOF
+void WriteAt(int fd, const uint8_t* src, size_t n, uint64_t off);    // writes all or throws
+void CloseFd(int fd);
+
+}  // namespace memfile

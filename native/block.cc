@@ -1,0 +1,256 @@
+#include "block.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "errors.h"
+
+namespace memfile {
+
+namespace {
+
+constexpr uint64_t kMinCapacity = 64 * 1024;
+// Beyond this a mapping is not attempted; syscalls serve the rest.
+constexpr uint64_t kMaxMapping = uint64_t{1} << 40;
+
+uint64_t PageSize() {
+  static const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+uint64_t RoundUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
+
+}  // namespace
+
+Block::Block(Backing backing, int fd, std::string name, bool writable)
+    : backing_(backing), fd_(fd), name_(std::move(name)), writable_(writable) {
+  InstallFaultHandler();
+}
+
+Block::~Block() { Close(); }
+
+std::unique_ptr<Block> Block::Create(Backing backing, const std::string& name, uint64_t size) {
+  std::unique_ptr<Block> block;
+  if (backing == Backing::Memfd) {
+    block.reset(new Block(backing, CreateMemfd(name), name, true));
+  } else if (backing == Backing::Shm) {
+    block.reset(new Block(backing, CreateShm(name), name, true));
+    block->unlink_on_close_ = true;
+    block->exposed_ = true;  // anyone of this user can open it by name
+  } else {
+    block.reset(new Block(backing, -1, name, true));
+    block->main_ = Mapping::Heap(0);
+    if (!block->main_) Throw(ENOMEM, "malloc");
+  }
+  if (size > 0) block->Truncate(size);
+  return block;
+}
+
+std::unique_ptr<Block> Block::Attach(const std::string& name, bool read_only) {
+  std::unique_ptr<Block> block(new Block(Backing::Shm, OpenShm(name, read_only), name, !read_only));
+  block->exposed_ = true;
+  return block;
+}
+
+std::unique_ptr<Block> Block::FromFd(int fd) {
+  FdInfo info;
+  int own = AdoptFd(fd, &info);
+  std::unique_ptr<Block> block(new Block(info.backing, own, info.name, info.writable));
+  block->exposed_ = true;
+  block->sealed_ = info.sealed;
+  return block;
+}
+
+void Block::CheckOpen() const {
+  if (closed_) Throw(EBADF, "memfile", "the MemFile is closed");
+}
+
+void Block::CheckWritable() const {
+  CheckOpen();
+  if (sealed_) Throw(EPERM, "write", "the MemFile is sealed");
+  if (!writable_) Throw(EBADF, "write", "the MemFile is read-only");
+}
+
+void Block::Expose() {
+  if (exposed_ || backing_ == Backing::Heap) return;
+  // Others will trust the file's size from now on: make it exact.
+  if (physical_ != size_) Resize(fd_, size_);
+  physical_ = size_;
+  exposed_ = true;
+}
+
+int Block::Fd() {
+  CheckOpen();
+  if (backing_ == Backing::Heap) Throw(ENOTSUP, "fd", "the heap backing has no file descriptor");
+  Expose();
+  return fd_;
+}
+
+uint64_t Block::Size() {
+  CheckOpen();
+  if (backing_ == Backing::Heap || !exposed_) return size_;
+  return FileSize(fd_);
+}
+
+uint64_t Block::Capacity(uint64_t end) const {
+  uint64_t grown = std::max<uint64_t>(physical_ * 2, kMinCapacity);
+  // A jump far past the end (a sparse write) takes exactly what it needs.
+  if (end > grown) return RoundUp(end, PageSize());
+  return RoundUp(grown, PageSize());
+}
+
+// Makes main_ cover [0, end). Returns false when the caller must use syscalls.
+bool Block::EnsureMapped(uint64_t end) {
+  if (main_ && main_->tainted()) main_.reset();  // views keep their copy alive
+  if (main_ && main_->length() >= end) return true;
+  if (map_disabled_ || end > kMaxMapping) return false;
+  uint64_t want = exposed_ ? RoundUp(std::max(end, std::min<uint64_t>(end * 2, end + (uint64_t{1} << 30))), PageSize())
+                           : std::max(physical_, end);
+  if (want > kMaxMapping) want = RoundUp(end, PageSize());
+  Mapping::Kind kind = sealed_ ? Mapping::Kind::PrivateCopy
+                       : writable_ ? Mapping::Kind::SharedWrite
+                                   : Mapping::Kind::SharedRead;
+  auto m = Mapping::MapFile(fd_, want, kind);
+  if (!m) {
+    // Someone sealed it under us, or the address space is exhausted.
+    if (exposed_) map_disabled_ = true;
+    return false;
+  }
+  main_ = std::move(m);
+  return true;
+}
+
+std::shared_ptr<Mapping> Block::MappingFor(uint64_t end) {
+  CheckOpen();
+  if (backing_ == Backing::Heap) return main_;
+  if (!EnsureMapped(end)) return nullptr;
+  return main_;
+}
+
+size_t Block::Read(uint64_t offset, uint8_t* dst, size_t n) {
+  CheckOpen();
+  uint64_t size = Size();
+  if (offset >= size || n == 0) return 0;
+  n = static_cast<size_t>(std::min<uint64_t>(n, size - offset));
+  if (backing_ == Backing::Heap) {
+    std::memcpy(dst, main_->data() + offset, n);
+    return n;
+  }
+  if (EnsureMapped(offset + n) && GuardedCopy(dst, main_->data() + offset, n)) return n;
+  // The file shrank under the mapping (or could not be mapped): ask the kernel.
+  return ReadAt(fd_, dst, n, offset);
+}
+
+void Block::HeapGrow(uint64_t end) {
+  if (end <= main_->length()) return;
+  uint64_t cap = std::max<uint64_t>(end, std::max<uint64_t>(main_->length() * 2, kMinCapacity));
+  if (cap > SIZE_MAX / 2) Throw(ENOMEM, "malloc");
+  auto grown = Mapping::Heap(static_cast<size_t>(cap));
+  if (!grown) {
+    grown = Mapping::Heap(static_cast<size_t>(end));
+    if (!grown) Throw(ENOMEM, "malloc");
+  }
+  std::memcpy(grown->data(), main_->data(), static_cast<size_t>(size_));
+  main_ = std::move(grown);
+}
+
+void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
+  CheckWritable();
+  if (n == 0) return;
+  uint64_t end = offset + n;
+  if (backing_ == Backing::Heap) {
+    HeapGrow(end);
+    std::memcpy(main_->data() + offset, src, n);
+    size_ = std::max(size_, end);
+    return;
+  }
+  if (!exposed_) {
+    uint64_t old_physical = physical_;
+    if (end > physical_) {
+      uint64_t cap = Capacity(end);
+      Resize(fd_, cap);
+      physical_ = cap;
+    }
+    if (EnsureMapped(end) && GuardedCopy(main_->data() + offset, src, n)) {
+      size_ = std::max(size_, end);
+      return;
+    }
+    try {
+      WriteAt(fd_, src, n, offset);
+    } catch (...) {
+      if (physical_ != old_physical) {
+        Resize(fd_, old_physical);
+        physical_ = old_physical;
+      }
+      throw;
+    }
+    size_ = std::max(size_, end);
+    return;
+  }
+  uint64_t size = FileSize(fd_);
+  if (end <= size && EnsureMapped(end) && GuardedCopy(main_->data() + offset, src, n)) return;
+  try {
+    WriteAt(fd_, src, n, offset);
+  } catch (...) {
+    // Undo the growth a partial write may have caused.
+    if (FileSize(fd_) > size) Resize(fd_, size);
+    throw;
+  }
+}
+
+uint64_t Block::Truncate(uint64_t length) {
+  CheckWritable();
+  if (backing_ == Backing::Heap) {
+    if (length > size_) {
+      HeapGrow(length);  // fresh heap memory past size_ is already zero
+    } else if (length < size_) {
+      std::memset(main_->data() + length, 0, static_cast<size_t>(size_ - length));
+    }
+    size_ = length;
+    return length;
+  }
+  if (exposed_) {
+    Resize(fd_, length);
+    return length;
+  }
+  if (length < size_) {
+    // Shrinking drops the pages, so a later growth reads zeros again.
+    Resize(fd_, length);
+    physical_ = length;
+  } else if (length > physical_) {
+    uint64_t cap = Capacity(length);
+    Resize(fd_, cap);
+    physical_ = cap;
+  }
+  size_ = length;
+  return length;
+}
+
+void Block::Seal() {
+  CheckOpen();
+  if (backing_ != Backing::Memfd) Throw(ENOTSUP, "fcntl", "only the memfd backing can be sealed");
+  if (sealed_) return;
+  if (!writable_) Throw(EBADF, "fcntl", "the MemFile is read-only");
+  // F_SEAL_WRITE fails with EBUSY while a writable shared mapping exists.
+  if (main_) main_->Unmap();
+  main_.reset();
+  Expose();
+  AddWriteSeals(fd_);
+  sealed_ = true;
+  map_disabled_ = false;
+}
+
+void Block::Close() {
+  if (closed_) return;
+  closed_ = true;
+  if (main_ && backing_ != Backing::Heap) main_.reset();
+  if (backing_ == Backing::Heap) main_.reset();
+  if (unlink_on_close_) UnlinkShm(name_);
+  CloseFd(fd_);
+  fd_ = -1;
+}
+
+}  // namespace memfile

@@ -1,0 +1,71 @@
+// The block: one file's bytes, reached through a mapping when that is safe and
+// fast, through pread/pwrite when it is not. Knows nothing about JavaScript.
+//
+// "Exposed" is the key state. A fresh memfd that no one else can see is ours
+// alone: its logical size lives here, its physical size runs ahead in doubling
+// steps (sparse, so free) and no syscall is needed per operation. The moment
+// the fd can reach anyone else (fd/path read, fromFd, attach, shm by name) the
+// physical size is made exact and the file's own size (fstat) becomes the
+// truth, since another process may change it at any time.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "backing.h"
+#include "mapping.h"
+
+namespace memfile {
+
+class Block {
+ public:
+  static std::unique_ptr<Block> Create(Backing backing, const std::string& name, uint64_t size);
+  static std::unique_ptr<Block> Attach(const std::string& name, bool read_only);
+  static std::unique_ptr<Block> FromFd(int fd);
+  ~Block();
+
+  Backing backing() const { return backing_; }
+  const std::string& name() const { return name_; }
+  bool writable() const { return writable_ && !sealed_ && !closed_; }
+  bool sealed() const { return sealed_; }
+  bool closed() const { return closed_; }
+
+  uint64_t Size();
+  size_t Read(uint64_t offset, uint8_t* dst, size_t n);  // short only at EOF
+  void Write(uint64_t offset, const uint8_t* src, size_t n);
+  uint64_t Truncate(uint64_t length);
+  void Seal();
+  int Fd();                // exposes the block
+  void Close();
+
+  // The mapping a view over [offset, offset+length) should use, and its base
+  // pointer. Never null for length > 0 unless the OS refuses a mapping, in
+  // which case the caller reports ENOMEM.
+  std::shared_ptr<Mapping> MappingFor(uint64_t end);
+  // Heap blocks move on growth; views over an older mapping are stale then.
+  const Mapping* current() const { return main_.get(); }
+
+ private:
+  Block(Backing backing, int fd, std::string name, bool writable);
+  void Expose();
+  void CheckOpen() const;
+  void CheckWritable() const;
+  bool EnsureMapped(uint64_t end);
+  uint64_t Capacity(uint64_t end) const;
+  void HeapGrow(uint64_t end);
+
+  Backing backing_;
+  int fd_;
+  std::string name_;
+  bool writable_;
+  bool sealed_ = false;
+  bool closed_ = false;
+  bool exposed_ = false;
+  bool unlink_on_close_ = false;
+  bool map_disabled_ = false;
+  uint64_t size_ = 0;       // logical size; the truth while unexposed
+  uint64_t physical_ = 0;   // file size while unexposed (>= size_)
+  std::shared_ptr<Mapping> main_;
+};
+
+}  // namespace memfile

@@ -1,0 +1,46 @@
+#include "mapping.h"
+
+#include <sys/mman.h>
+
+#include <cstdlib>
+
+namespace memfile {
+
+std::shared_ptr<Mapping> Mapping::MapFile(int fd, size_t length, Kind kind) {
+  if (length == 0) return nullptr;
+  int prot = PROT_READ;
+  int flags = MAP_SHARED;
+  if (kind == Kind::SharedWrite) prot |= PROT_WRITE;
+  if (kind == Kind::PrivateCopy) {
+    prot |= PROT_WRITE;
+    flags = MAP_PRIVATE;
+  }
+  void* p = mmap(nullptr, length, prot, flags | MAP_NORESERVE, fd, 0);
+  if (p == MAP_FAILED) return nullptr;
+  auto* data = static_cast<uint8_t*>(p);
+  Region* region = RegisterRegion(data, length);
+  return std::shared_ptr<Mapping>(new Mapping(data, length, kind, region));
+}
+
+std::shared_ptr<Mapping> Mapping::Heap(size_t length) {
+  void* p = std::calloc(length == 0 ? 1 : length, 1);
+  if (p == nullptr) return nullptr;
+  return std::shared_ptr<Mapping>(new Mapping(static_cast<uint8_t*>(p), length, Kind::Heap, nullptr));
+}
+
+void Mapping::Unmap() {
+  if (data_ == nullptr) return;
+  if (kind_ == Kind::Heap) {
+    std::free(data_);
+  } else {
+    UnregisterRegion(region_);
+    munmap(data_, length_);
+  }
+  region_ = nullptr;
+  data_ = nullptr;
+  length_ = 0;
+}
+
+Mapping::~Mapping() { Unmap(); }
+
+}  // namespace memfile

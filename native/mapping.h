@@ -1,0 +1,45 @@
+// One mmap of a block's file (or one heap allocation). Views and the block
+// share Mappings through shared_ptr; unmap() can be forced early (seal,
+// close) once every view over it has been detached.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "guard.h"
+
+namespace memfile {
+
+class Mapping {
+ public:
+  enum class Kind { SharedWrite, SharedRead, PrivateCopy, Heap };
+
+  // Maps `length` bytes of `fd` from offset 0. Returns nullptr when the OS
+  // refuses (no address space, seals, read-only fd): callers fall back to
+  // syscalls, so a failed map is never an error by itself.
+  static std::shared_ptr<Mapping> MapFile(int fd, size_t length, Kind kind);
+  // Zero-filled process-private memory (the heap backing); nullptr on ENOMEM.
+  static std::shared_ptr<Mapping> Heap(size_t length);
+
+  ~Mapping();
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+
+  uint8_t* data() const { return data_; }
+  size_t length() const { return length_; }
+  Kind kind() const { return kind_; }
+  bool mapped() const { return data_ != nullptr; }
+  // A SIGBUS replaced some of its pages with zeros: no longer coherent.
+  bool tainted() const { return RegionTainted(region_); }
+  void Unmap();
+
+ private:
+  Mapping(uint8_t* data, size_t length, Kind kind, Region* region)
+      : data_(data), length_(length), kind_(kind), region_(region) {}
+  uint8_t* data_;
+  size_t length_;
+  Kind kind_;
+  Region* region_;
+};
+
+}  // namespace memfile

@@ -1,0 +1,281 @@
+// MemFile: one block of RAM with a real OS file descriptor. Validation lives
+// here; bytes move only in native code (native/block.cc).
+import { constants as bufferConstants } from 'node:buffer';
+import { BlockRef } from './block-ref';
+import { closedError, codedError, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
+import { binding, NativeBlock } from './native';
+import { DEFAULT_NAME, kernelName, randomShmName, validateName, validateShmName } from './names';
+import { given, MAX_SAFE, toBytes, validateBytes, validateUint } from './validate';
+import { encodeText, decodeText } from './text-convert';
+
+export type Backing = 'memfd' | 'shm' | 'heap';
+
+export interface MemFileOptions {
+  /** Default 'auto': memfd on Linux, shm on other POSIX, heap elsewhere. */
+  backing?: 'auto' | Backing | null;
+  /** Initial size in bytes, zero-filled (sparse where the OS allows). */
+  size?: number | null;
+}
+
+export interface FromOptions extends MemFileOptions {
+  name?: string | null;
+  /** Encoding of a string `data`; default 'utf-8'. */
+  encoding?: string | null;
+}
+
+export interface PreadResult<T extends ArrayBufferView = Buffer> {
+  bytesRead: number;
+  buffer: T;
+}
+
+const BACKINGS: readonly Backing[] = ['memfd', 'shm', 'heap'];
+
+function resolveBacking(value: unknown): Backing {
+  if (!given(value) || value === 'auto') {
+    if (binding.haveMemfd) return 'memfd';
+    return process.platform === 'win32' ? 'heap' : 'shm';
+  }
+  if (typeof value !== 'string') throw invalidArgType('options.backing', 'of type string', value);
+  if (!(BACKINGS as readonly string[]).includes(value)) {
+    throw invalidArgValue('options.backing', value, "must be one of 'auto', 'memfd', 'shm', 'heap'");
+  }
+  if (value === 'memfd' && !binding.haveMemfd) throw systemError('ENOTSUP', 'memfd_create', 'memfd needs Linux');
+  return value as Backing;
+}
+
+function validateOptions(value: unknown, name = 'options'): Record<string, unknown> {
+  if (!given(value)) return {};
+  if (typeof value !== 'object') throw invalidArgType(name, 'of type object', value);
+  return value as Record<string, unknown>;
+}
+
+let blockOf: (file: MemFile) => BlockRef;
+
+/** The block behind a MemFile, for handles and streams (not public API). */
+export function internalBlock(file: MemFile): BlockRef {
+  return blockOf(file);
+}
+
+export class MemFile {
+  static {
+    blockOf = (file: MemFile): BlockRef => {
+      if (file.#ref === null) throw closedError('memfile');
+      return file.#ref;
+    };
+  }
+
+  readonly name: string;
+  readonly backing: Backing;
+  #ref: BlockRef | null;
+  #native: NativeBlock;
+  #sealed = false;
+  #writable = true;
+
+  constructor(name?: string | null, options?: MemFileOptions | null) {
+    const opts = validateOptions(options);
+    const backing = resolveBacking(opts.backing);
+    const size = given(opts.size) ? validateUint(opts.size, 'options.size') : 0;
+    let nativeName: string;
+    if (backing === 'shm') {
+      this.name = given(name) ? validateShmName(name) : randomShmName();
+      nativeName = this.name;
+    } else {
+      this.name = validateName(name);
+      nativeName = kernelName(this.name);
+    }
+    this.backing = backing;
+    this.#native = new binding.Block('create', BACKINGS.indexOf(backing), nativeName, size);
+    this.#ref = new BlockRef(this.#native);
+  }
+
+  /** Internal: wrap a native block made by from/fromFd/attach. */
+  static #wrap(native: NativeBlock, name: string | undefined): MemFile {
+    const file = Object.create(MemFile.prototype) as MemFile;
+    const [backing, nativeName, writable, sealed] = native.state();
+    Object.defineProperty(file, 'name', { value: name ?? (nativeName || DEFAULT_NAME), enumerable: true });
+    Object.defineProperty(file, 'backing', { value: BACKINGS[backing], enumerable: true });
+    file.#init(native, writable, sealed);
+    return file;
+  }
+
+  #init(native: NativeBlock, writable: boolean, sealed: boolean): void {
+    this.#native = native;
+    this.#ref = new BlockRef(native);
+    this.#writable = writable;
+    this.#sealed = sealed;
+  }
+
+  static from(data: string | ArrayBufferView | ArrayBuffer, options?: FromOptions | null): MemFile {
+    const opts = validateOptions(options);
+    let bytes: Uint8Array | undefined;
+    if (typeof data === 'string') {
+      bytes = encodeText(data, given(opts.encoding) ? opts.encoding : 'utf-8');
+    } else {
+      bytes = toBytes(data, 'data');
+      if (bytes === undefined) {
+        throw invalidArgType('data', 'of type string or an instance of Buffer, TypedArray, DataView or ArrayBuffer', data);
+      }
+    }
+    const size = given(opts.size) ? validateUint(opts.size, 'options.size') : 0;
+    const file = new MemFile(opts.name as string | undefined, { backing: opts.backing as MemFileOptions['backing'] });
+    try {
+      file.pwrite(0, bytes);
+      if (size > bytes.byteLength) file.truncate(size);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    return file;
+  }
+
+  static fromFd(fd: number, options?: { name?: string | null } | null): MemFile {
+    validateUint(fd, 'fd', 0x7fffffff);
+    const opts = validateOptions(options);
+    const name = given(opts.name) ? validateName(opts.name, 'options.name') : undefined;
+    return MemFile.#wrap(new binding.Block('fromFd', fd), name);
+  }
+
+  static attach(name: string, options?: { readOnly?: boolean | null } | null): MemFile {
+    const bare = validateShmName(name);
+    const opts = validateOptions(options);
+    if (given(opts.readOnly) && typeof opts.readOnly !== 'boolean') {
+      throw invalidArgType('options.readOnly', 'of type boolean', opts.readOnly);
+    }
+    return MemFile.#wrap(new binding.Block('attach', bare, opts.readOnly === true), bare);
+  }
+
+  #open(syscall: string): NativeBlock {
+    if (this.#ref === null) throw closedError(syscall);
+    return this.#native;
+  }
+
+  toString(): string {
+    return this.name;
+  }
+
+  get size(): number {
+    return this.#open('fstat').size();
+  }
+
+  get closed(): boolean {
+    return this.#ref === null;
+  }
+
+  get readable(): boolean {
+    return this.#ref !== null;
+  }
+
+  get writable(): boolean {
+    if (this.#ref === null) return false;
+    const [, , writable, sealed] = this.#native.state();
+    return writable && !sealed;
+  }
+
+  get sealed(): boolean {
+    if (this.#ref === null) return this.#sealed;
+    return this.#native.state()[3];
+  }
+
+  get fd(): number {
+    return this.#open('fd').fd();
+  }
+
+  get path(): string {
+    const native = this.#open('path');
+    if (this.backing === 'shm') return `/dev/shm/${this.name}`;
+    const fd = native.fd();
+    return `/proc/${process.pid}/fd/${fd}`;
+  }
+
+  pread(offset: number, size: number): PreadResult<Buffer>;
+  pread<T extends ArrayBufferView>(offset: number, size: number, buffer: T): PreadResult<T>;
+  pread(offset: number, size: number, buffer?: ArrayBufferView | null): PreadResult<ArrayBufferView> {
+    validateUint(offset, 'offset');
+    validateUint(size, 'size');
+    const native = this.#open('read');
+    if (given(buffer)) {
+      const target = toBytes(buffer, 'buffer');
+      if (target === undefined || buffer instanceof ArrayBuffer) {
+        throw invalidArgType('buffer', 'an instance of Buffer, TypedArray or DataView', buffer);
+      }
+      if (target.byteLength < size) {
+        throw outOfRange('size', `<= buffer.byteLength (${target.byteLength})`, size);
+      }
+      return { bytesRead: native.read(offset, target, 0, size), buffer };
+    }
+    const available = Math.min(size, Math.max(0, native.size() - offset));
+    if (available > bufferConstants.MAX_LENGTH) {
+      throw outOfRange('size', `<= ${bufferConstants.MAX_LENGTH} without a buffer`, size);
+    }
+    const out = Buffer.allocUnsafe(available);
+    const bytesRead = native.read(offset, out, 0, available);
+    return { bytesRead, buffer: bytesRead === available ? out : out.subarray(0, bytesRead) };
+  }
+
+  pwrite(offset: number, data: string | ArrayBufferView | ArrayBuffer): number {
+    validateUint(offset, 'offset');
+    let bytes: Uint8Array;
+    if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
+    else bytes = validateBytes(data, 'data');
+    if (offset + bytes.byteLength > MAX_SAFE) {
+      throw outOfRange('offset', `<= 2^53-1 - data.byteLength`, offset);
+    }
+    this.#open('write').write(offset, bytes, 0, bytes.byteLength);
+    return bytes.byteLength;
+  }
+
+  truncate(length: number): number {
+    validateUint(length, 'length');
+    return this.#open('ftruncate').truncate(length);
+  }
+
+  bytes(): Buffer {
+    const native = this.#open('read');
+    const size = native.size();
+    if (size > bufferConstants.MAX_LENGTH) {
+      throw codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE', `File size (${size}) is greater than 4 GiB`);
+    }
+    const out = Buffer.allocUnsafe(size);
+    const n = native.read(0, out, 0, size);
+    return n === size ? out : out.subarray(0, n);
+  }
+
+  text(encoding: string = 'utf-8'): string {
+    const bytes = this.bytes();
+    return decodeText(bytes, given(encoding) ? encoding : 'utf-8');
+  }
+
+  view(offset = 0, length?: number | null): Buffer {
+    validateUint(offset, 'offset');
+    const native = this.#open('mmap');
+    const size = native.size();
+    if (offset > size) throw outOfRange('offset', `<= size (${size})`, offset);
+    const len = given(length) ? validateUint(length, 'length') : size - offset;
+    if (len > size - offset) throw outOfRange('length', `<= size - offset (${size - offset})`, len);
+    if (len > bufferConstants.MAX_LENGTH) throw outOfRange('length', `<= ${bufferConstants.MAX_LENGTH}`, len);
+    if (len === 0) return Buffer.alloc(0);
+    return Buffer.from(native.view(offset, len));
+  }
+
+  seal(): void {
+    const native = this.#open('fcntl');
+    if (this.backing !== 'memfd') throw systemError('ENOTSUP', 'fcntl', `the ${this.backing} backing cannot be sealed`);
+    native.seal();
+    this.#sealed = true;
+  }
+
+  close(): void {
+    const ref = this.#ref;
+    if (ref === null) return;
+    const [, , writable, sealed] = this.#native.state();
+    this.#writable = writable;
+    this.#sealed = sealed;
+    this.#ref = null;
+    this.#native.detachViews();
+    ref.release();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,53 @@
+// The only module that touches the compiled addon. Prebuilt binary first
+// (prebuilds/<platform>-<arch>), then a local build (build/Release).
+import * as path from 'node:path';
+
+export interface NativeBlock {
+  /** Copies up to `length` bytes at `offset` into target[start..]; returns bytes copied (short only at EOF). */
+  read(offset: number, target: Uint8Array, start: number, length: number): number;
+  /** Writes source[start, start+length) at `offset`, growing the file (zero-filled gap) as needed. */
+  write(offset: number, source: Uint8Array, start: number, length: number): void;
+  size(): number;
+  truncate(length: number): number;
+  seal(): void;
+  /** The OS fd; from now on other processes may see and change the file. */
+  fd(): number;
+  /** An ArrayBuffer over the block's own memory (caller checked the range). */
+  view(offset: number, length: number): ArrayBuffer;
+  /** Detaches every view (length 0), then closes the fd. Idempotent. */
+  close(): void;
+  /** Detaches every view without closing. */
+  detachViews(): void;
+  /** [backing 0 memfd | 1 shm | 2 heap, name, writable, sealed, closed] */
+  state(): [number, string, boolean, boolean, boolean];
+}
+
+interface NativeBlockConstructor {
+  new (op: 'create', backing: number, name: string, size: number): NativeBlock;
+  new (op: 'attach', name: string, readOnly: boolean): NativeBlock;
+  new (op: 'fromFd', fd: number): NativeBlock;
+}
+
+export interface Binding {
+  Block: NativeBlockConstructor;
+  haveMemfd: boolean;
+  pageSize: number;
+}
+
+function load(): Binding {
+  const root = path.join(__dirname, '..');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('node-gyp-build')(root) as Binding;
+  } catch (cause) {
+    const error = new Error(
+      `memfile: no native binary for ${process.platform}-${process.arch} (node ${process.version}, ` +
+        `N-API 8). Build it from source with \`npm rebuild memfile --build-from-source\` ` +
+        `(needs python3, make and a C++17 compiler). Cause: ${(cause as Error).message}`,
+    );
+    (error as Error & { cause?: unknown }).cause = cause;
+    throw error;
+  }
+}
+
+export const binding: Binding = load();

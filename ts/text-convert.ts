@@ -1,0 +1,22 @@
+// Whole-buffer text conversion for MemFile.from(string) and MemFile.text(),
+// through the same Python-semantics codecs the text handles use. Loaded on
+// first use: most binary users never pay for the codec tables.
+import type * as Codecs from './codecs';
+
+let codecs: typeof Codecs | undefined;
+function load(): typeof Codecs {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  codecs ??= require('./codecs') as typeof Codecs;
+  return codecs;
+}
+
+export function encodeText(text: string, encoding: unknown): Uint8Array {
+  if (encoding === 'utf-8' || encoding === 'utf8') {
+    if (text.isWellFormed()) return Buffer.from(text, 'utf8');
+  }
+  return load().lookupCodec(encoding as string).newEncoder('strict').encode(text, true);
+}
+
+export function decodeText(bytes: Uint8Array, encoding: unknown): string {
+  return load().lookupCodec(encoding as string).newDecoder('strict').decode(bytes, true);
+}
