@@ -50,6 +50,7 @@ function validateOptions(value: unknown, name = 'options'): Record<string, unkno
 }
 
 let blockOf: (file: MemFile) => BlockRef;
+let adopting: { native: NativeBlock; name: string | undefined } | null = null;
 
 /** The block behind a MemFile, for handles and streams (not public API). */
 export function internalBlock(file: MemFile): BlockRef {
@@ -69,9 +70,19 @@ export class MemFile {
   #ref: BlockRef | null;
   #native: NativeBlock;
   #sealed = false;
-  #writable = true;
 
   constructor(name?: string | null, options?: MemFileOptions | null) {
+    const adopted = adopting;
+    if (adopted !== null) {
+      // from()/fromFd()/attach(): the native block exists already.
+      adopting = null;
+      const [backing, nativeName] = adopted.native.state();
+      this.name = adopted.name ?? (nativeName || DEFAULT_NAME);
+      this.backing = BACKINGS[backing];
+      this.#native = adopted.native;
+      this.#ref = new BlockRef(adopted.native);
+      return;
+    }
     const opts = validateOptions(options);
     const backing = resolveBacking(opts.backing);
     const size = given(opts.size) ? validateUint(opts.size, 'options.size') : 0;
@@ -88,21 +99,14 @@ export class MemFile {
     this.#ref = new BlockRef(this.#native);
   }
 
-  /** Internal: wrap a native block made by from/fromFd/attach. */
+  /** Internal: wrap a native block made by fromFd/attach. */
   static #wrap(native: NativeBlock, name: string | undefined): MemFile {
-    const file = Object.create(MemFile.prototype) as MemFile;
-    const [backing, nativeName, writable, sealed] = native.state();
-    Object.defineProperty(file, 'name', { value: name ?? (nativeName || DEFAULT_NAME), enumerable: true });
-    Object.defineProperty(file, 'backing', { value: BACKINGS[backing], enumerable: true });
-    file.#init(native, writable, sealed);
-    return file;
-  }
-
-  #init(native: NativeBlock, writable: boolean, sealed: boolean): void {
-    this.#native = native;
-    this.#ref = new BlockRef(native);
-    this.#writable = writable;
-    this.#sealed = sealed;
+    adopting = { native, name };
+    try {
+      return new MemFile();
+    } finally {
+      adopting = null;
+    }
   }
 
   static from(data: string | ArrayBufferView | ArrayBuffer, options?: FromOptions | null): MemFile {
@@ -267,9 +271,7 @@ export class MemFile {
   close(): void {
     const ref = this.#ref;
     if (ref === null) return;
-    const [, , writable, sealed] = this.#native.state();
-    this.#writable = writable;
-    this.#sealed = sealed;
+    this.#sealed = this.#native.state()[3];
     this.#ref = null;
     this.#native.detachViews();
     ref.release();
