@@ -9,7 +9,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const pattern = process.argv[2] || '\\.test\\.ts$';
 const uvu = require.resolve('uvu/bin.js');
-const args = ['--expose-gc', '-r', 'tsx/cjs', uvu, 'test', pattern];
+const args = ['--expose-gc', '--import', 'tsx', uvu, 'test', pattern];
 const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 
 let output = '';
