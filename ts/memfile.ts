@@ -261,6 +261,21 @@ export class MemFile {
     return Buffer.from(native.view(offset, len));
   }
 
+  /** A node:stream Readable over [start, end] (end inclusive), as fs.createReadStream; see ts/streams.ts. */
+  createReadStream(options?: import('./streams').ReadStreamOptions | null): import('./streams').MemFileReadStream {
+    return (require('./streams') as typeof import('./streams')).createReadStream(this, options);
+  }
+
+  /** A node:stream Writable from `start`, as fs.createWriteStream (flags 'w' truncates, 'a' appends). */
+  createWriteStream(options?: import('./streams').WriteStreamOptions | null): import('./streams').MemFileWriteStream {
+    return (require('./streams') as typeof import('./streams')).createWriteStream(this, options);
+  }
+
+  /** A WHATWG byte stream (BYOB-capable) of the content. */
+  stream(): import('node:stream/web').ReadableStream<Uint8Array> {
+    return (require('./streams') as typeof import('./streams')).webStream(this);
+  }
+
   seal(): void {
     const native = this.#open('fcntl');
     if (this.backing !== 'memfd') throw systemError('ENOTSUP', 'fcntl', `the ${this.backing} backing cannot be sealed`);

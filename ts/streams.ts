@@ -1,0 +1,320 @@
+// Streams over a MemFile's block: node:stream Readable/Writable with
+// fs.createReadStream / fs.createWriteStream semantics, and a WHATWG byte
+// stream. Every stream holds its own reference to the block (as a handle
+// does), so closing the MemFile does not break a stream in flight; the
+// reference is dropped when the stream ends, errors or is destroyed.
+//
+// Where bytes are copied: a read stream's chunks are fresh copies (one memcpy
+// from the mapping per chunk, in native code). A view() would be zero-copy but
+// is never safe to hand out as a chunk: on an unsealed file the bytes change
+// under the consumer, and on any file a view is detached (length 0) when the
+// MemFile closes, which would empty chunks a consumer still holds. On a sealed
+// file a view is also a fresh private mapping whose page faults cost more than
+// copying 64 KiB. stream() BYOB reads land directly in the caller's buffer.
+import { Readable, Writable } from 'node:stream';
+import { ReadableStream } from 'node:stream/web';
+import type { ReadableByteStreamController, UnderlyingByteSource } from 'node:stream/web';
+import { BlockRef } from './block-ref';
+import { codedError, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
+import { internalBlock, MemFile } from './memfile';
+import { given, MAX_SAFE } from './validate';
+
+export const DEFAULT_READ_CHUNK = 64 * 1024;
+
+export interface ReadStreamOptions {
+  /** First byte to read (default 0). */
+  start?: number | null;
+  /** Last byte to read, inclusive (default Infinity: to EOF, as it is when each chunk is read). */
+  end?: number | null;
+  /** Chunk size and buffering limit in bytes (default 64 KiB). */
+  highWaterMark?: number | null;
+  /** Emit strings in this Node encoding instead of Buffers. */
+  encoding?: BufferEncoding | null;
+  signal?: AbortSignal | null;
+}
+
+export interface WriteStreamOptions {
+  /** Where the first write lands (default 0); ignored for append flags, as on Linux. */
+  start?: number | null;
+  /** As fs: 'w' (default) truncates at creation, 'r+' keeps the content, 'a' appends; 'x' fails with EEXIST unless empty. */
+  flags?: string | null;
+  /** Default encoding of strings written (default 'utf8'). */
+  encoding?: BufferEncoding | null;
+  highWaterMark?: number | null;
+  signal?: AbortSignal | null;
+}
+
+// ---- validation (Node's codes and messages, as fs.create*Stream) ----
+
+function options(value: unknown): Record<string, unknown> {
+  if (!given(value)) return {};
+  if (typeof value !== 'object') throw invalidArgType('options', 'of type object', value);
+  return value as Record<string, unknown>;
+}
+
+function integer(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < 0 || value > MAX_SAFE) throw outOfRange(name, `>= 0 && <= ${MAX_SAFE}`, value);
+  return value;
+}
+
+function highWaterMark(value: unknown): number | undefined {
+  if (!given(value)) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) {
+    throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The property 'options.highWaterMark' is invalid. Received ${String(value)}`);
+  }
+  return value;
+}
+
+function encoding(value: unknown): BufferEncoding | undefined {
+  if (!given(value)) return undefined;
+  if (typeof value !== 'string' || !Buffer.isEncoding(value)) {
+    throw invalidArgValue('encoding', value, 'is invalid encoding');
+  }
+  return value;
+}
+
+function signal(value: unknown): AbortSignal | undefined {
+  if (!given(value)) return undefined;
+  if (typeof value !== 'object' || value === null || !('aborted' in value)) {
+    throw invalidArgType('options.signal', 'an instance of AbortSignal', value);
+  }
+  return value as AbortSignal;
+}
+
+/** Takes a reference to the block that outlives mf.close(); release() is idempotent. */
+function hold(file: MemFile): { ref: BlockRef; release(): void } {
+  const ref = internalBlock(file);
+  ref.acquire();
+  let held = true;
+  return {
+    ref,
+    release() {
+      if (held) {
+        held = false;
+        ref.release();
+      }
+    },
+  };
+}
+
+// ---- createReadStream ----
+
+export class MemFileReadStream extends Readable {
+  /** First byte and last byte (inclusive) of the range, as given. */
+  readonly start: number;
+  readonly end: number;
+  /** Bytes pushed so far. */
+  bytesRead = 0;
+  #pos: number;
+  #chunk: number;
+  #block: ReturnType<typeof hold>;
+
+  /** @internal use mf.createReadStream() */
+  constructor(file: MemFile, opts?: ReadStreamOptions | null) {
+    const o = options(opts);
+    const start = given(o.start) ? integer(o.start, 'start') : 0;
+    let end = Infinity;
+    if (given(o.end) && o.end !== Infinity) end = integer(o.end, 'end');
+    if (start > end) throw outOfRange('start', `<= "end" (here: ${end})`, start);
+    const hwm = highWaterMark(o.highWaterMark);
+    const enc = encoding(o.encoding);
+    const sig = signal(o.signal);
+    const block = hold(file); // last: throws EBADF on a closed MemFile, before anything is held
+    super({ highWaterMark: hwm ?? DEFAULT_READ_CHUNK, encoding: enc, signal: sig });
+    this.start = start;
+    this.end = end;
+    this.#pos = start;
+    // fs would end at once for highWaterMark 0; we read default-sized chunks instead.
+    this.#chunk = hwm || DEFAULT_READ_CHUNK;
+    this.#block = block;
+  }
+
+  override _read(): void {
+    // The size is read per chunk, as fs reads until a read returns 0: bytes
+    // appended while the stream runs are delivered (up to `end`).
+    const want = Math.min(this.#chunk, this.end - this.#pos + 1);
+    if (want <= 0) {
+      this.push(null);
+      return;
+    }
+    let chunk: Buffer;
+    let n: number;
+    try {
+      const native = this.#block.ref.native;
+      const available = Math.min(want, native.size() - this.#pos);
+      if (available <= 0) {
+        this.push(null);
+        return;
+      }
+      chunk = Buffer.allocUnsafe(available);
+      n = native.read(this.#pos, chunk, 0, available);
+    } catch (error) {
+      this.destroy(error as Error);
+      return;
+    }
+    if (n === 0) {
+      this.push(null); // shrunk by another process since size()
+      return;
+    }
+    this.#pos += n;
+    this.bytesRead += n;
+    this.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#block.release();
+    callback(error);
+  }
+}
+
+export function createReadStream(file: MemFile, opts?: ReadStreamOptions | null): MemFileReadStream {
+  return new MemFileReadStream(file, opts);
+}
+
+// ---- createWriteStream ----
+
+// fs's flag strings that allow writing; 'r'/'rs' (read-only) are rejected up front.
+const WRITE_FLAGS: Record<string, { truncate: boolean; append: boolean; exclusive: boolean }> = {};
+for (const [names, truncate, append, exclusive] of [
+  [['w', 'w+'], true, false, false],
+  [['wx', 'xw', 'wx+', 'xw+'], true, false, true],
+  [['a', 'a+', 'as', 'sa', 'as+', 'sa+'], false, true, false],
+  [['ax', 'xa', 'ax+', 'xa+'], false, true, true],
+  [['r+', 'rs+', 'sr+'], false, false, false],
+] as const) {
+  for (const name of names) WRITE_FLAGS[name] = { truncate, append, exclusive };
+}
+
+export class MemFileWriteStream extends Writable {
+  readonly start: number;
+  readonly flags: string;
+  /** Bytes written so far. */
+  bytesWritten = 0;
+  #pos: number;
+  #append: boolean;
+  #block: ReturnType<typeof hold>;
+  #openError: Error | null = null;
+
+  /** @internal use mf.createWriteStream() */
+  constructor(file: MemFile, opts?: WriteStreamOptions | null) {
+    const o = options(opts);
+    const start = given(o.start) ? integer(o.start, 'start') : 0;
+    let flags = 'w';
+    if (given(o.flags)) {
+      if (typeof o.flags !== 'string') throw invalidArgType('options.flags', 'of type string', o.flags);
+      flags = o.flags;
+    }
+    const mode = WRITE_FLAGS[flags];
+    if (mode === undefined) {
+      throw invalidArgValue('flags', flags, "must be a writable fs flag such as 'w', 'wx', 'a', 'ax' or 'r+'");
+    }
+    const enc = encoding(o.encoding);
+    const hwm = highWaterMark(o.highWaterMark);
+    const sig = signal(o.signal);
+    const block = hold(file);
+    super({ highWaterMark: hwm, defaultEncoding: enc, signal: sig });
+    this.start = start;
+    this.flags = flags;
+    this.#pos = start;
+    this.#append = mode.append;
+    this.#block = block;
+    // "Opening" is synchronous (so `w` has truncated when this returns), but,
+    // as with fs, a failure to open is reported as the stream's 'error'.
+    try {
+      const native = block.ref.native;
+      if (mode.exclusive && native.size() > 0) {
+        throw systemError('EEXIST', 'open', "the MemFile is not empty (flag 'x')");
+      }
+      if (mode.truncate) native.truncate(0);
+    } catch (error) {
+      this.#openError = error as Error;
+    }
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    callback(this.#openError);
+  }
+
+  #put(chunk: Buffer): void {
+    const native = this.#block.ref.native;
+    const at = this.#append ? native.size() : this.#pos;
+    if (at + chunk.length > MAX_SAFE) throw outOfRange('position', '<= 2^53-1 - chunk.length', at);
+    native.write(at, chunk, 0, chunk.length);
+    this.#pos = at + chunk.length;
+    this.bytesWritten += chunk.length;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    try {
+      this.#put(chunk);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    callback();
+  }
+
+  // Corked or backed-up writes arrive together: one callback for the batch,
+  // each chunk copied straight into the block (no concatenation).
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    try {
+      for (const { chunk } of chunks) this.#put(chunk);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#block.release();
+    callback(error);
+  }
+}
+
+export function createWriteStream(file: MemFile, opts?: WriteStreamOptions | null): MemFileWriteStream {
+  return new MemFileWriteStream(file, opts);
+}
+
+// ---- stream(): WHATWG byte stream ----
+
+/**
+ * A `ReadableStream` of type 'bytes' over the whole content, read lazily to
+ * EOF. BYOB readers get bytes copied straight into their buffer; default
+ * readers get 64 KiB chunks (autoAllocateChunkSize).
+ */
+export function webStream(file: MemFile): ReadableStream<Uint8Array> {
+  const block = hold(file);
+  let pos = 0;
+  const source: UnderlyingByteSource = {
+    type: 'bytes',
+    autoAllocateChunkSize: DEFAULT_READ_CHUNK,
+    pull(controller: ReadableByteStreamController) {
+      // With autoAllocateChunkSize there is always a BYOB request to fill.
+      const request = controller.byobRequest!;
+      const view = request.view!;
+      const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      let n: number;
+      try {
+        n = block.ref.native.read(pos, target, 0, target.byteLength);
+      } catch (error) {
+        block.release();
+        throw error; // errors the stream
+      }
+      if (n === 0) {
+        block.release();
+        controller.close();
+        request.respond(0);
+        return;
+      }
+      pos += n;
+      request.respond(n);
+    },
+    cancel() {
+      block.release();
+    },
+  };
+  return new ReadableStream(source);
+}
