@@ -1,13 +1,10 @@
+# The source list lives in native/sources.json, shared with CMakeLists.txt.
 {
   "targets": [
     {
       "target_name": "memfile",
       "sources": [
-        "native/guard.cc",
-        "native/mapping.cc",
-        "native/backing.cc",
-        "native/block.cc",
-        "native/binding.cc"
+        "<!@(node -p \"require('./native/sources.json').join(' ')\")"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
