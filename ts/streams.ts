@@ -132,35 +132,40 @@ export class MemFileReadStream extends Readable {
   }
 
   override _read(): void {
+    // With an encoding, a chunk holding only part of a character decodes to
+    // nothing and Readable would wait for a push that never comes (our pushes
+    // are synchronous): read on until something was buffered or the end.
+    let before: number;
+    do before = this.readableLength;
+    while (this.#pushChunk() && this.readableLength === before);
+  }
+
+  /** Pushes the next chunk; false at the end or on an error. */
+  #pushChunk(): boolean {
     // The size is read per chunk, as fs reads until a read returns 0: bytes
     // appended while the stream runs are delivered (up to `end`).
     const want = Math.min(this.#chunk, this.end - this.#pos + 1);
-    if (want <= 0) {
-      this.push(null);
-      return;
-    }
-    let chunk: Buffer;
-    let n: number;
+    let chunk: Buffer | undefined;
+    let n = 0;
     try {
       const native = this.#block.ref.native;
       const available = Math.min(want, native.size() - this.#pos);
-      if (available <= 0) {
-        this.push(null);
-        return;
+      if (available > 0) {
+        chunk = Buffer.allocUnsafe(available);
+        n = native.read(this.#pos, chunk, 0, available);
       }
-      chunk = Buffer.allocUnsafe(available);
-      n = native.read(this.#pos, chunk, 0, available);
     } catch (error) {
       this.destroy(error as Error);
-      return;
+      return false;
     }
-    if (n === 0) {
-      this.push(null); // shrunk by another process since size()
-      return;
+    if (chunk === undefined || n === 0) {
+      this.push(null); // also when another process shrank the file since size()
+      return false;
     }
     this.#pos += n;
     this.bytesRead += n;
     this.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    return true;
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -220,8 +225,9 @@ export class MemFileWriteStream extends Writable {
     this.#pos = start;
     this.#append = mode.append;
     this.#block = block;
-    // "Opening" is synchronous (so `w` has truncated when this returns), but,
-    // as with fs, a failure to open is reported as the stream's 'error'.
+    // "Opening" is synchronous (so 'w' has truncated when this returns, and
+    // writes land in the block during write()); as with fs, a failure to open
+    // is reported as the stream's 'error', and no write gets past it.
     try {
       const native = block.ref.native;
       if (mode.exclusive && native.size() > 0) {
@@ -230,14 +236,12 @@ export class MemFileWriteStream extends Writable {
       if (mode.truncate) native.truncate(0);
     } catch (error) {
       this.#openError = error as Error;
+      process.nextTick(() => this.destroy(error as Error));
     }
   }
 
-  override _construct(callback: (error?: Error | null) => void): void {
-    callback(this.#openError);
-  }
-
   #put(chunk: Buffer): void {
+    if (this.#openError !== null) throw this.#openError;
     const native = this.#block.ref.native;
     const at = this.#append ? native.size() : this.#pos;
     if (at + chunk.length > MAX_SAFE) throw outOfRange('position', '<= 2^53-1 - chunk.length', at);
