@@ -205,7 +205,7 @@ ranges('read-stream argument errors: the same class and code as fs.createReadStr
         expected = error as Error;
       }
       assert.ok(expected, `fs throws for ${JSON.stringify(opts)}`);
-      const code = (expected as { code: string }).code;
+      const code = (expected as Error & { code: string }).code;
       throwsCode(() => file.createReadStream(opts as never), expected!.constructor as never, code, JSON.stringify(opts));
     }
     throwsCode(() => file.createReadStream('x' as never), TypeError, 'ERR_INVALID_ARG_TYPE');
