@@ -4,7 +4,9 @@
 #include <napi.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <cstring>
+#include <new>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -94,6 +96,10 @@ class BlockWrap : public Napi::ObjectWrap<BlockWrap> {
   Napi::Value View(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value DetachAll(const Napi::CallbackInfo& info);
+  Napi::Value Shared(const Napi::CallbackInfo& info);
+  Napi::Value Window(const Napi::CallbackInfo& info);
+  Napi::Value MakeView(Napi::Env env, std::shared_ptr<Mapping> mapping, uint64_t offset, uint64_t length,
+                       uint64_t end);
   Napi::Value State(const Napi::CallbackInfo& info);
 
   // Detaches views matching `pred`; unmaps their mappings when `unmap`.
@@ -104,6 +110,7 @@ class BlockWrap : public Napi::ObjectWrap<BlockWrap> {
   std::unique_ptr<Block> block_;
   std::shared_ptr<ViewSet> views_;
   AddonData* data_ = nullptr;
+  Napi::Reference<Napi::ArrayBuffer> shared_;  // the FastState JavaScript reads
 };
 
 Napi::Function BlockWrap::Init(Napi::Env env) {
@@ -118,6 +125,8 @@ Napi::Function BlockWrap::Init(Napi::Env env) {
                          InstanceMethod<&BlockWrap::View>("view"),
                          InstanceMethod<&BlockWrap::Close>("close"),
                          InstanceMethod<&BlockWrap::DetachAll>("detachViews"),
+                         InstanceMethod<&BlockWrap::Shared>("shared"),
+                         InstanceMethod<&BlockWrap::Window>("window"),
                          InstanceMethod<&BlockWrap::State>("state"),
                      });
 }
@@ -149,12 +158,18 @@ BlockWrap::BlockWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BlockWra
     throw SysError{EINVAL, "memfile", "unknown block constructor"};
   });
   data_->live.insert(this);
+  Napi::ArrayBuffer shared = Napi::ArrayBuffer::New(env, sizeof(FastState));
+  block_->ShareState(new (shared.Data()) FastState());
+  shared_ = Napi::Persistent(shared);
 }
 
 BlockWrap::~BlockWrap() {
   // Collected: views stay valid on their own mappings, the fd is closed.
   if (data_ != nullptr) data_->live.erase(this);
-  if (block_) block_->Close();
+  if (block_) {
+    block_->ShareState(nullptr);
+    block_->Close();
+  }
 }
 
 void BlockWrap::CloseNow(bool detach_views) {
@@ -290,6 +305,11 @@ Napi::Value BlockWrap::View(const Napi::CallbackInfo& info) {
     if (!m) throw SysError{ENOMEM, "mmap", {}};
     return m;
   });
+  return MakeView(env, std::move(mapping), offset, length, end);
+}
+
+Napi::Value BlockWrap::MakeView(Napi::Env env, std::shared_ptr<Mapping> mapping, uint64_t offset, uint64_t length,
+                                uint64_t end) {
   uint64_t id = views_->next_id++;
   auto* holder = new ViewHolder{views_, id, mapping};
   napi_value ab;
@@ -303,6 +323,20 @@ Napi::Value BlockWrap::View(const Napi::CallbackInfo& info) {
   napi_create_reference(env, ab, 0, &ref);
   views_->entries.emplace(id, ViewEntry{ref, end, mapping});
   return Napi::Value(env, ab);
+}
+
+Napi::Value BlockWrap::Shared(const Napi::CallbackInfo& info) { return shared_.Value(); }
+
+// window() -> ArrayBuffer over the whole current mapping, or undefined when
+// JavaScript must go through read()/write(). Tracked like a view (end 0: a
+// shrink never detaches it; close and seal do).
+Napi::Value BlockWrap::Window(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<Mapping> mapping = Guarded(env, [&] { return block_->Window(); });
+  if (!mapping) return env.Undefined();
+  // ArrayBuffers stop at 4 GiB in Node 20; past the window JS asks native code.
+  uint64_t length = std::min<uint64_t>(mapping->length(), uint64_t{1} << 31);
+  return MakeView(env, std::move(mapping), 0, length, 0);
 }
 
 Napi::Value BlockWrap::DetachAll(const Napi::CallbackInfo& info) {

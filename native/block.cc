@@ -25,6 +25,19 @@ uint64_t RoundUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 
 }  // namespace
 
+// Brackets every public operation: JavaScript may have grown the block since
+// the last native call, and must learn what this call changed.
+class Block::Sync {
+ public:
+  explicit Sync(Block* block) : block_(block) { block_->Pull(); }
+  ~Sync() { block_->Publish(); }
+  Sync(const Sync&) = delete;
+  Sync& operator=(const Sync&) = delete;
+
+ private:
+  Block* block_;
+};
+
 Block::Block(Backing backing, int fd, std::string name, bool writable)
     : backing_(backing), fd_(fd), name_(std::move(name)), writable_(writable) {
   InstallFaultHandler();
@@ -74,6 +87,38 @@ void Block::CheckWritable() const {
   if (!writable_) Throw(EBADF, "write", "the MemFile is read-only");
 }
 
+void Block::ShareState(FastState* state) {
+  if (state == nullptr) Pull();
+  state_ = state;
+  Publish();
+}
+
+void Block::SetMain(std::shared_ptr<Mapping> m) {
+  main_ = std::move(m);
+  if (state_ != nullptr) state_->generation += 1;
+}
+
+void Block::Pull() {
+  if (state_ != nullptr && state_->fast == 1) size_ = static_cast<uint64_t>(state_->size);
+}
+
+void Block::Publish() {
+  if (state_ == nullptr) return;
+  bool fast = !closed_ && main_ && main_->mapped() && (backing_ == Backing::Heap || !exposed_);
+  state_->size = static_cast<double>(size_);
+  state_->physical = static_cast<double>(backing_ == Backing::Heap ? (main_ ? main_->length() : 0) : physical_);
+  state_->fast = fast ? 1 : 0;
+}
+
+std::shared_ptr<Mapping> Block::Window() {
+  if (closed_ || (exposed_ && backing_ != Backing::Heap)) return nullptr;
+  Pull();
+  if (backing_ != Backing::Heap && physical_ > 0) EnsureMapped(physical_);
+  Publish();
+  if (!main_ || !main_->mapped() || main_->length() == 0) return nullptr;
+  return main_;
+}
+
 void Block::Expose() {
   if (exposed_ || backing_ == Backing::Heap) return;
   // Others will trust the file's size from now on: make it exact.
@@ -83,6 +128,7 @@ void Block::Expose() {
 }
 
 int Block::Fd() {
+  Sync sync(this);
   CheckOpen();
   if (backing_ == Backing::Heap) Throw(ENOTSUP, "fd", "the heap backing has no file descriptor");
   Expose();
@@ -90,6 +136,7 @@ int Block::Fd() {
 }
 
 uint64_t Block::Size() {
+  Sync sync(this);
   CheckOpen();
   if (backing_ == Backing::Heap || !exposed_) return size_;
   return FileSize(fd_);
@@ -104,7 +151,7 @@ uint64_t Block::Capacity(uint64_t end) const {
 
 // Makes main_ cover [0, end). Returns false when the caller must use syscalls.
 bool Block::EnsureMapped(uint64_t end) {
-  if (main_ && main_->tainted()) main_.reset();  // views keep their copy alive
+  if (main_ && main_->tainted()) SetMain(nullptr);  // views keep their copy alive
   if (main_ && main_->length() >= end) return true;
   if (map_disabled_ || end > kMaxMapping) return false;
   uint64_t want = exposed_ ? RoundUp(std::max(end, std::min<uint64_t>(end * 2, end + (uint64_t{1} << 30))), PageSize())
@@ -119,24 +166,26 @@ bool Block::EnsureMapped(uint64_t end) {
     if (exposed_) map_disabled_ = true;
     return false;
   }
-  main_ = std::move(m);
+  SetMain(std::move(m));
   return true;
 }
 
 std::shared_ptr<Mapping> Block::MappingFor(uint64_t end) {
   CheckOpen();
+  Sync sync(this);
   if (backing_ == Backing::Heap) return main_;
   if (!EnsureMapped(end)) return nullptr;
   return main_;
 }
 
 size_t Block::Read(uint64_t offset, uint8_t* dst, size_t n) {
+  Sync sync(this);
   CheckOpen();
   uint64_t size = Size();
   if (offset >= size || n == 0) return 0;
   n = static_cast<size_t>(std::min<uint64_t>(n, size - offset));
   if (backing_ == Backing::Heap) {
-    std::memcpy(dst, main_->data() + offset, n);
+    std::memmove(dst, main_->data() + offset, n);
     return n;
   }
   if (EnsureMapped(offset + n) && GuardedCopy(dst, main_->data() + offset, n)) return n;
@@ -154,16 +203,17 @@ void Block::HeapGrow(uint64_t end) {
     if (!grown) Throw(ENOMEM, "malloc");
   }
   std::memcpy(grown->data(), main_->data(), static_cast<size_t>(size_));
-  main_ = std::move(grown);
+  SetMain(std::move(grown));
 }
 
 void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
+  Sync sync(this);
   CheckWritable();
   if (n == 0) return;
   uint64_t end = offset + n;
   if (backing_ == Backing::Heap) {
     HeapGrow(end);
-    std::memcpy(main_->data() + offset, src, n);
+    std::memmove(main_->data() + offset, src, n);
     size_ = std::max(size_, end);
     return;
   }
@@ -202,6 +252,7 @@ void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
 }
 
 uint64_t Block::Truncate(uint64_t length) {
+  Sync sync(this);
   CheckWritable();
   if (backing_ == Backing::Heap) {
     if (length > size_) {
@@ -230,13 +281,14 @@ uint64_t Block::Truncate(uint64_t length) {
 }
 
 void Block::Seal() {
+  Sync sync(this);
   CheckOpen();
   if (backing_ != Backing::Memfd) Throw(ENOTSUP, "fcntl", "only the memfd backing can be sealed");
   if (sealed_) return;
   if (!writable_) Throw(EBADF, "fcntl", "the MemFile is read-only");
   // F_SEAL_WRITE fails with EBUSY while a writable shared mapping exists.
   if (main_) main_->Unmap();
-  main_.reset();
+  SetMain(nullptr);
   Expose();
   AddWriteSeals(fd_);
   sealed_ = true;
@@ -246,8 +298,8 @@ void Block::Seal() {
 void Block::Close() {
   if (closed_) return;
   closed_ = true;
-  if (main_ && backing_ != Backing::Heap) main_.reset();
-  if (backing_ == Backing::Heap) main_.reset();
+  SetMain(nullptr);
+  Publish();
   if (unlink_on_close_) UnlinkShm(name_);
   CloseFd(fd_);
   fd_ = -1;

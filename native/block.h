@@ -17,6 +17,17 @@
 
 namespace memfile {
 
+// Mirrored into JavaScript (a Float64Array over this struct) so the common
+// case — a block no other process can see — is served without a native call:
+// JS copies through a window onto main_ while `fast` is 1, and publishes the
+// size it grew to. Doubles are exact up to 2^53, the API's limit.
+struct FastState {
+  double size = 0;        // logical size
+  double physical = 0;    // bytes backed by the file (writes below it cannot fault)
+  double generation = 0;  // bumps whenever main_ changes: JS must refetch its window
+  double fast = 0;        // 1 while JS may use the window (unexposed memfd, heap)
+};
+
 class Block {
  public:
   static std::unique_ptr<Block> Create(Backing backing, const std::string& name, uint64_t size);
@@ -45,7 +56,13 @@ class Block {
   // Heap blocks move on growth; views over an older mapping are stale then.
   const Mapping* current() const { return main_.get(); }
 
+  // Shares state with JavaScript; `state` must outlive the block's use of it.
+  void ShareState(FastState* state);
+  // The whole current mapping, for the JS window; nullptr when JS must not use one.
+  std::shared_ptr<Mapping> Window();
+
  private:
+  class Sync;
   Block(Backing backing, int fd, std::string name, bool writable);
   void Expose();
   void CheckOpen() const;
@@ -53,6 +70,9 @@ class Block {
   bool EnsureMapped(uint64_t end);
   uint64_t Capacity(uint64_t end) const;
   void HeapGrow(uint64_t end);
+  void Pull();     // take the size JS may have grown the block to
+  void Publish();  // tell JS the current size, mapping and mode
+  void SetMain(std::shared_ptr<Mapping> m);
 
   Backing backing_;
   int fd_;
@@ -66,6 +86,7 @@ class Block {
   uint64_t size_ = 0;       // logical size; the truth while unexposed
   uint64_t physical_ = 0;   // file size while unexposed (>= size_)
   std::shared_ptr<Mapping> main_;
+  FastState* state_ = nullptr;
 };
 
 }  // namespace memfile

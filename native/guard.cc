@@ -121,7 +121,7 @@ bool GuardedCopy(void* dst, const void* src, size_t n) {
     return false;
   }
   t_guard = &g;
-  std::memcpy(dst, src, n);
+  std::memmove(dst, src, n);  // the source may be a view of the same block
   t_guard = saved;
   return true;
 }

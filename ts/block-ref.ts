@@ -1,14 +1,29 @@
 // One native block shared by a MemFile and the handles opened from it. The fd
 // closes when the last holder lets go (or when the garbage collector takes
 // the native object, whichever comes first).
+//
+// read()/write() here are the byte-moving entry points for everything in ts/.
+// While no other process can see the block (a memfd whose fd was never handed
+// out, or the heap backing) they copy through a window onto the native
+// mapping, with no native call; the native side publishes size, mapping
+// generation and mode in a shared Float64Array (native/block.h FastState).
 import { NativeBlock } from './native';
+
+const SIZE = 0;
+const PHYSICAL = 1;
+const GENERATION = 2;
+const FAST = 3;
 
 export class BlockRef {
   readonly native: NativeBlock;
   #holders = 1;
+  readonly #state: Float64Array;
+  #window: Uint8Array | null = null;
+  #generation = -1;
 
   constructor(native: NativeBlock) {
     this.native = native;
+    this.#state = new Float64Array(native.shared());
   }
 
   acquire(): void {
@@ -16,6 +31,61 @@ export class BlockRef {
   }
 
   release(): void {
-    if (--this.#holders === 0) this.native.close();
+    if (--this.#holders === 0) {
+      this.#window = null;
+      this.native.close();
+    }
+  }
+
+  /** The mapping window covering [0, end), or null when a native call is needed. */
+  #windowFor(end: number): Uint8Array | null {
+    const state = this.#state;
+    if (state[FAST] !== 1) return null;
+    if (state[GENERATION] !== this.#generation || this.#window === null) {
+      const ab = this.native.window();
+      this.#window = ab === undefined ? null : new Uint8Array(ab);
+      this.#generation = state[GENERATION];
+      if (state[FAST] !== 1) return null;
+    }
+    const window = this.#window;
+    return window !== null && end <= window.length ? window : null;
+  }
+
+  /** Like NativeBlock.read: copies up to `length` bytes at `offset` into target[start..]. */
+  read(offset: number, target: Uint8Array, start: number, length: number): number {
+    const state = this.#state;
+    if (state[FAST] === 1) {
+      const size = state[SIZE];
+      const n = offset >= size ? 0 : Math.min(length, size - offset);
+      if (n === 0) return 0;
+      const window = this.#windowFor(offset + n);
+      if (window !== null) {
+        target.set(window.subarray(offset, offset + n), start);
+        return n;
+      }
+    }
+    return this.native.read(offset, target, start, length);
+  }
+
+  /** Like NativeBlock.write: writes source[start, start+length) at `offset`. */
+  write(offset: number, source: Uint8Array, start: number, length: number): void {
+    const state = this.#state;
+    const end = offset + length;
+    if (state[FAST] === 1 && end <= state[PHYSICAL] && length > 0) {
+      const window = this.#windowFor(end);
+      if (window !== null) {
+        // TypedArray#set copies with memmove semantics, so a source that is a
+        // view of this very block is fine.
+        window.set(start === 0 && length === source.length ? source : source.subarray(start, start + length), offset);
+        if (end > state[SIZE]) state[SIZE] = end;
+        return;
+      }
+    }
+    this.native.write(offset, source, start, length);
+  }
+
+  size(): number {
+    const state = this.#state;
+    return state[FAST] === 1 ? state[SIZE] : this.native.size();
   }
 }

@@ -158,7 +158,8 @@ export class MemFile {
   }
 
   get size(): number {
-    return this.#open('fstat').size();
+    if (this.#ref === null) throw closedError('fstat');
+    return this.#ref.size();
   }
 
   get closed(): boolean {
@@ -196,36 +197,41 @@ export class MemFile {
   pread(offset: number, size: number, buffer?: ArrayBufferView | null): PreadResult<ArrayBufferView> {
     validateUint(offset, 'offset');
     validateUint(size, 'size');
-    const native = this.#open('read');
-    if (given(buffer)) {
-      const target = toBytes(buffer, 'buffer');
+    const ref = this.#ref;
+    if (ref === null) throw closedError('read');
+    if (buffer !== undefined && buffer !== null) {
+      const target = buffer instanceof Uint8Array ? buffer : toBytes(buffer, 'buffer');
       if (target === undefined || buffer instanceof ArrayBuffer) {
         throw invalidArgType('buffer', 'an instance of Buffer, TypedArray or DataView', buffer);
       }
       if (target.byteLength < size) {
         throw outOfRange('size', `<= buffer.byteLength (${target.byteLength})`, size);
       }
-      return { bytesRead: native.read(offset, target, 0, size), buffer };
+      return { bytesRead: ref.read(offset, target, 0, size), buffer };
     }
-    const available = Math.min(size, Math.max(0, native.size() - offset));
+    const available = Math.min(size, Math.max(0, ref.size() - offset));
     if (available > bufferConstants.MAX_LENGTH) {
       throw outOfRange('size', `<= ${bufferConstants.MAX_LENGTH} without a buffer`, size);
     }
     const out = Buffer.allocUnsafe(available);
-    const bytesRead = native.read(offset, out, 0, available);
+    const bytesRead = ref.read(offset, out, 0, available);
     return { bytesRead, buffer: bytesRead === available ? out : out.subarray(0, bytesRead) };
   }
 
   pwrite(offset: number, data: string | ArrayBufferView | ArrayBuffer): number {
     validateUint(offset, 'offset');
     let bytes: Uint8Array;
-    if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
+    if (data instanceof Uint8Array) bytes = data;
+    else if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
     else bytes = validateBytes(data, 'data');
-    if (offset + bytes.byteLength > MAX_SAFE) {
+    const length = bytes.byteLength;
+    if (offset + length > MAX_SAFE) {
       throw outOfRange('offset', `<= 2^53-1 - data.byteLength`, offset);
     }
-    this.#open('write').write(offset, bytes, 0, bytes.byteLength);
-    return bytes.byteLength;
+    const ref = this.#ref;
+    if (ref === null) throw closedError('write');
+    ref.write(offset, bytes, 0, length);
+    return length;
   }
 
   truncate(length: number): number {
@@ -234,13 +240,14 @@ export class MemFile {
   }
 
   bytes(): Buffer {
-    const native = this.#open('read');
-    const size = native.size();
+    const ref = this.#ref;
+    if (ref === null) throw closedError('read');
+    const size = ref.size();
     if (size > bufferConstants.MAX_LENGTH) {
       throw codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE', `File size (${size}) is greater than 4 GiB`);
     }
     const out = Buffer.allocUnsafe(size);
-    const n = native.read(0, out, 0, size);
+    const n = ref.read(0, out, 0, size);
     return n === size ? out : out.subarray(0, n);
   }
 
@@ -274,6 +281,20 @@ export class MemFile {
   /** A WHATWG byte stream (BYOB-capable) of the content. */
   stream(): import('node:stream/web').ReadableStream<Uint8Array> {
     return (require('./streams') as typeof import('./streams')).webStream(this);
+  }
+
+  /**
+   * A new handle with its own position, as Python's open(): binary + buffering 0 → RawHandle,
+   * binary → BufferedReader ('r') / BufferedWriter ('w' 'a' 'x') / BufferedRandom ('+'), text → TextHandle.
+   */
+  open(mode: import('./modes').BinaryMode, options: import('./modes').BinaryOpenOptions & { buffering: 0 }): import('./handles/raw').RawHandle;
+  open(mode: import('./modes').ReadBinaryMode, options?: import('./modes').BinaryOpenOptions | null): import('./handles/buffered').BufferedReader;
+  open(mode: import('./modes').WriteBinaryMode, options?: import('./modes').BinaryOpenOptions | null): import('./handles/buffered').BufferedWriter;
+  open(mode: import('./modes').UpdateBinaryMode, options?: import('./modes').BinaryOpenOptions | null): import('./handles/buffered').BufferedRandom;
+  open(mode?: import('./modes').TextMode | null, options?: import('./modes').TextOpenOptions | null): import('./handles/text').TextHandle;
+  open(mode?: string | null, options?: import('./modes').OpenOptions | null): import('./open').AnyHandle;
+  open(mode?: string | null, options?: import('./modes').OpenOptions | null): import('./open').AnyHandle {
+    return (require('./open') as typeof import('./open')).openFile(this, mode, options);
   }
 
   seal(): void {

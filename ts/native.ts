@@ -18,6 +18,10 @@ export interface NativeBlock {
   close(): void;
   /** Detaches every view without closing. */
   detachViews(): void;
+  /** The 32-byte FastState (native/block.h) as an ArrayBuffer: [size, physical, generation, fast]. */
+  shared(): ArrayBuffer;
+  /** An ArrayBuffer over the whole current mapping while the block is private; else undefined. */
+  window(): ArrayBuffer | undefined;
   /** [backing 0 memfd | 1 shm | 2 heap, name, writable, sealed, closed] */
   state(): [number, string, boolean, boolean, boolean];
 }
