@@ -1,0 +1,326 @@
+// Packaging (issue 6): pack the package for real, install the tarball into
+// fresh projects, and load it the way a user would. One pack serves every case.
+// Runs on a copy of the repository in a temp dir: prepack's prebuildify
+// rebuilds build/, which the working tree's own tests are using.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const test = suite('package');
+
+const ROOT = path.join(__dirname, '..');
+const TARGET = `${process.platform}-${process.arch}`;
+const NOT_COPIED = new Set(['.git', '.tmp', 'node_modules', 'build', 'dist', 'prebuilds']);
+const TSC = require.resolve('typescript/bin/tsc');
+
+let work = '';
+let stage = '';
+let tarball = '';
+let entries: string[] = [];
+
+// npm passes its own settings to scripts as npm_* variables; a nested npm must
+// read the user's configuration afresh, as a user's shell would.
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(key) && key !== 'INIT_CWD') env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+function run(cmd: string, args: string[], cwd: string, env = cleanEnv()): { stdout: string; stderr: string; status: number } {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 240_000 });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+}
+
+function ok(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): string {
+  const r = run(cmd, args, cwd, env);
+  assert.ok(r.status === 0, `${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  return r.stdout + r.stderr;
+}
+
+/** A fresh project with `allowScripts` as given, with the packed tarball installed. */
+function consumer(name: string, allowMemfileScripts: boolean | undefined): { dir: string; npmOutput: string } {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir);
+  const pkg: Record<string, unknown> = { name, version: '1.0.0', private: true };
+  // A tarball dependency's identity, for allowScripts, is its file: spec.
+  if (allowMemfileScripts !== undefined) pkg.allowScripts = { [`file:${tarball}`]: allowMemfileScripts };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  const npmOutput = ok('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], dir);
+  return { dir, npmOutput };
+}
+
+const CJS_CHECK = `
+const assert = require('node:assert');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const { MemFile } = require('memfile');
+const data = crypto.randomBytes(200000);
+const mf = MemFile.from(data);
+assert.strictEqual(mf.size, data.length);
+const r = mf.pread(0, data.length + 10);
+assert.strictEqual(r.bytesRead, data.length);
+assert.ok(r.buffer.equals(data), 'pread returns what was written');
+assert.strictEqual(mf.pwrite(data.length + 5, 'tail'), 4);
+assert.ok(mf.bytes().equals(Buffer.concat([data, Buffer.alloc(5), Buffer.from('tail')])));
+mf.close();
+assert.strictEqual(require('memfile/package.json').name, 'memfile');
+const addons = [...new Set(fs.readFileSync('/proc/self/maps', 'utf8').split('\\n')
+  .filter((l) => l.endsWith('.node')).map((l) => l.slice(l.indexOf('/'))))];
+console.log(JSON.stringify({ entry: require.resolve('memfile'), addons, backing: new MemFile().backing }));
+`;
+
+const ESM_CHECK = `
+import assert from 'node:assert';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { MemFile } from 'memfile';
+import * as ns from 'memfile';
+const cjs = createRequire(import.meta.url)('memfile');
+const dynamic = await import('memfile');
+assert.strictEqual(MemFile, cjs.MemFile, 'one MemFile class for both module systems');
+assert.strictEqual(dynamic.MemFile, MemFile);
+const named = (o) => Object.keys(o).filter((k) => k !== 'default' && k !== '__esModule').sort();
+assert.deepStrictEqual(named(ns), named(cjs), 'the ESM entry names every CommonJS export');
+const data = crypto.randomBytes(100000);
+const mf = new MemFile('esm');
+assert.strictEqual(mf.pwrite(0, data), data.length);
+const target = new Uint8Array(data.length);
+const r = mf.pread(0, data.length, target);
+assert.ok(r.buffer === target && Buffer.from(target).equals(data));
+assert.ok(mf instanceof cjs.MemFile);
+mf.close();
+const addons = [...new Set(fs.readFileSync('/proc/self/maps', 'utf8').split('\\n')
+  .filter((l) => l.endsWith('.node')).map((l) => l.slice(l.indexOf('/'))))];
+console.log(JSON.stringify({ entry: import.meta.resolve('memfile'), addons }));
+`;
+
+function loadChecks(dir: string): { cjs: { entry: string; addons: string[]; backing: string }; esm: { entry: string; addons: string[] } } {
+  fs.writeFileSync(path.join(dir, 'check.cjs'), CJS_CHECK);
+  fs.writeFileSync(path.join(dir, 'check.mjs'), ESM_CHECK);
+  const cjs = JSON.parse(ok(process.execPath, ['check.cjs'], dir).trim());
+  const esm = JSON.parse(ok(process.execPath, ['check.mjs'], dir).trim());
+  const installed = path.join(dir, 'node_modules', 'memfile');
+  assert.is(cjs.entry, path.join(installed, 'dist', 'index.js'));
+  assert.is(esm.entry, `file://${path.join(installed, 'dist', 'index.mjs')}`);
+  return { cjs, esm };
+}
+
+/** Section names of an ELF file (to tell a stripped binary: no .symtab). */
+function elfSections(file: string): string[] {
+  const b = fs.readFileSync(file);
+  assert.equal([...b.subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46], `${file} is an ELF file`);
+  assert.is(b[4], 2, 'ELF64');
+  const shoff = Number(b.readBigUInt64LE(0x28));
+  const shentsize = b.readUInt16LE(0x3a);
+  const shnum = b.readUInt16LE(0x3c);
+  const shstrndx = b.readUInt16LE(0x3e);
+  const header = (i: number): number => shoff + i * shentsize;
+  const strtab = Number(b.readBigUInt64LE(header(shstrndx) + 0x18));
+  const names: string[] = [];
+  for (let i = 0; i < shnum; i++) {
+    const at = strtab + b.readUInt32LE(header(i));
+    names.push(b.toString('latin1', at, b.indexOf(0, at)));
+  }
+  return names;
+}
+
+test.before(() => {
+  try {
+    setup();
+  } catch (error) {
+    // uvu reports a failed hook as failed tests without the reason.
+    console.error('package: setup failed:', error);
+    throw error;
+  }
+});
+
+function setup(): void {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'memfile-package-'));
+  process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
+  stage = path.join(work, 'repo');
+  fs.cpSync(ROOT, stage, {
+    recursive: true,
+    filter: (src) => {
+      const rel = path.relative(ROOT, src);
+      return !NOT_COPIED.has(rel.split(path.sep)[0]) && !rel.endsWith('.tgz');
+    },
+  });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+  ok('npm', ['pack', '--pack-destination', work], stage);
+  tarball = path.join(work, `memfile-${JSON.parse(fs.readFileSync(path.join(stage, 'package.json'), 'utf8')).version}.tgz`);
+  entries = ok('tar', ['tzf', tarball], work)
+    .split('\n')
+    .filter(Boolean)
+    .map((e) => e.replace(/^package\//, ''));
+}
+
+test.after(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('the tarball holds the prebuild, dist (CJS, ESM, types), the build inputs and nothing else', () => {
+  const sources: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'native', 'sources.json'), 'utf8'));
+  const required = [
+    'package.json',
+    'LICENSE',
+    'binding.gyp',
+    'CMakeLists.txt',
+    'native/sources.json',
+    ...sources,
+    'dist/index.js',
+    'dist/index.mjs',
+    'dist/index.d.ts',
+    'dist/index.d.mts',
+    'dist/memfile.js',
+    'dist/native.js',
+    `prebuilds/${TARGET}/memfile.node`,
+  ];
+  if (fs.existsSync(path.join(ROOT, 'README.md'))) required.push('README.md');
+  for (const file of required) assert.ok(entries.includes(file), `${file} is in the tarball`);
+  const allowed = [
+    /^(package\.json|README\.md|LICENSE|binding\.gyp|CMakeLists\.txt)$/,
+    /^native\/[\w.-]+\.(cc|h|json)$/,
+    /^dist\/[\w/.-]+\.(js|mjs|d\.ts|d\.mts)$/,
+    /^prebuilds\/[\w-]+\/[\w.-]+\.node$/,
+  ];
+  const stray = entries.filter((e) => !allowed.some((re) => re.test(e)));
+  assert.equal(stray, [], 'no tests, bench, ts sources, source maps, build/ or node_modules');
+  for (const header of fs.readdirSync(path.join(ROOT, 'native')).filter((f) => f.endsWith('.h'))) {
+    assert.ok(entries.includes(`native/${header}`), `native/${header} is in the tarball`);
+  }
+  const prebuild = path.join(stage, 'prebuilds', TARGET, 'memfile.node');
+  const sections = elfSections(prebuild);
+  assert.ok(sections.includes('.text') && sections.includes('.dynsym'), 'a shared object');
+  assert.not.ok(sections.includes('.symtab'), 'prebuildify --strip removed the symbol table');
+});
+
+test('install with install scripts blocked: require and import load the prebuild, no compiler ran', () => {
+  const { dir, npmOutput } = consumer('blocked', false);
+  assert.not.match(npmOutput, /memfile@[\d.]+ install/, 'npm ran no install script of memfile');
+  const installed = path.join(dir, 'node_modules', 'memfile');
+  assert.not.ok(fs.existsSync(path.join(installed, 'build')), 'no build/ directory: nothing was compiled');
+  const prebuild = fs.realpathSync(path.join(installed, 'prebuilds', TARGET, 'memfile.node'));
+  const { cjs, esm } = loadChecks(dir);
+  assert.equal(cjs.addons, [prebuild]);
+  assert.equal(esm.addons, [prebuild]);
+  assert.is(cjs.backing, process.platform === 'linux' ? 'memfd' : 'shm');
+});
+
+test("install with npm's default script policy: the install script runs, finds the prebuild, compiles nothing", () => {
+  const { dir, npmOutput } = consumer('default', undefined);
+  assert.match(npmOutput, /memfile@[\d.]+ install\n> node-gyp-build/, 'npm ran memfile install script');
+  const installed = path.join(dir, 'node_modules', 'memfile');
+  assert.not.ok(fs.existsSync(path.join(installed, 'build')), 'no build/ directory: nothing was compiled');
+  const { cjs } = loadChecks(dir);
+  assert.equal(cjs.addons, [fs.realpathSync(path.join(installed, 'prebuilds', TARGET, 'memfile.node'))]);
+});
+
+test('npm rebuild memfile --build-from-source compiles the fallback, which then loads', () => {
+  const { dir } = consumer('from-source', true);
+  const installed = path.join(dir, 'node_modules', 'memfile');
+  assert.not.ok(fs.existsSync(path.join(installed, 'build')));
+  ok('npm', ['rebuild', 'memfile', '--build-from-source', '--foreground-scripts'], dir);
+  const built = path.join(installed, 'build', 'Release', 'memfile.node');
+  assert.ok(fs.existsSync(built), 'node-gyp built build/Release/memfile.node');
+  const { cjs, esm } = loadChecks(dir);
+  assert.equal(cjs.addons, [fs.realpathSync(built)]);
+  assert.equal(esm.addons, [fs.realpathSync(built)]);
+});
+
+const TYPES_GOOD = `
+import { MemFile, type Backing, type PreadResult, type MemFileOptions } from 'memfile';
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+const mf = new MemFile('typed', { backing: 'memfd', size: 16 });
+const plain = mf.pread(0, 4);
+const t1: Equal<typeof plain, PreadResult<Buffer>> = true;
+const target = new Uint8Array(4);
+const into = mf.pread(0, 4, target);
+const t2: Equal<typeof into.buffer, typeof target> = true;
+const t3: Equal<typeof mf.size, number> = true;
+const t4: Equal<typeof mf.backing, Backing> = true;
+const t5: Equal<Backing, 'memfd' | 'shm' | 'heap'> = true;
+const t6: Equal<ReturnType<typeof MemFile.from>, MemFile> = true;
+const options: MemFileOptions = { backing: 'auto', size: null };
+// @ts-expect-error: not a backing
+new MemFile('bad', { backing: 'tmpfs' });
+// @ts-expect-error: size is read-only
+mf.size = 3;
+// @ts-expect-error: pwrite takes bytes or a string
+mf.pwrite(0, 42);
+// @ts-expect-error: bytesRead is a number
+const s: string = plain.bytesRead;
+export { t1, t2, t3, t4, t5, t6, options, s };
+`;
+
+const TYPES_BAD = `
+import { MemFile } from 'memfile';
+const mf = new MemFile();
+const size: string = mf.size;
+mf.pread('0', 4);
+export { size };
+`;
+
+test('the packed types: literal options type-check in ESM and CommonJS consumers, wrong uses fail', () => {
+  const dir = path.join(work, 'blocked'); // installed by an earlier case
+  fs.writeFileSync(path.join(dir, 'good.mts'), TYPES_GOOD);
+  fs.writeFileSync(path.join(dir, 'good.cts'), TYPES_GOOD);
+  fs.writeFileSync(path.join(dir, 'bad.mts'), TYPES_BAD);
+  const config = (files: string[]): string => {
+    const name = `tsconfig.${files[0].replace(/\W/g, '-')}.json`;
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      target: 'ES2022',
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      lib: ['ES2022'],
+      types: ['node'],
+      typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+      skipLibCheck: false,
+    };
+    fs.writeFileSync(path.join(dir, name), JSON.stringify({ compilerOptions, files }));
+    return name;
+  };
+  ok(process.execPath, [TSC, '-p', config(['good.mts', 'good.cts'])], dir);
+  const bad = run(process.execPath, [TSC, '-p', config(['bad.mts']), '--pretty', 'false'], dir);
+  assert.is.not(bad.status, 0, 'tsc rejects bad.mts');
+  const errors = bad.stdout.split('\n').filter((l) => l.includes('error TS'));
+  assert.equal(
+    errors.map((l) => l.replace(/\).*?(error TS\d+).*/, ') $1')),
+    ['bad.mts(4,7) error TS2322', 'bad.mts(5,10) error TS2345'],
+    bad.stdout,
+  );
+});
+
+test('the cmake-js build loads and passes the core tests', () => {
+  ok('npx', ['--no-install', 'cmake-js', 'rebuild', '--log-level', 'warn'], stage);
+  const built = path.join(stage, 'build', 'Release', 'memfile.node');
+  assert.ok(fs.existsSync(path.join(stage, 'build', 'CMakeCache.txt')), 'build/ was made by CMake');
+  assert.ok(fs.existsSync(built));
+  const report = path.join(work, 'cmake-addons.json');
+  const reporter = path.join(work, 'report-addons.cjs');
+  fs.writeFileSync(
+    reporter,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(
+      [...new Set(require('node:fs').readFileSync('/proc/self/maps', 'utf8').split('\\n')
+        .filter((l) => l.endsWith('.node')).map((l) => l.slice(l.indexOf('/'))))])));`,
+  );
+  const uvu = path.join(ROOT, 'node_modules', 'uvu', 'bin.js');
+  const r = run(process.execPath, ['--expose-gc', '--import', 'tsx', '--require', reporter, uvu, 'test', 'memfile-core\\.test\\.ts$'], stage);
+  // eslint-disable-next-line no-control-regex
+  const out = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, '');
+  assert.is(r.status, 0, out.slice(-4000));
+  const total = Number(/Total:\s+(\d+)/.exec(out)?.[1]);
+  const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1]);
+  assert.ok(total > 0 && passed === total, out.slice(-2000));
+  assert.equal(JSON.parse(fs.readFileSync(report, 'utf8')), [fs.realpathSync(built)]);
+});
+
+test.run();
