@@ -33,3 +33,49 @@ view.write('HELLO');
 console.log(`after a write through view(): ${JSON.stringify(other.pread(0, 11).buffer.toString())}`);
 other.close();
 mf.close();
+
+// ---- The tour: the same block in Node pipelines and in programs that need a
+// seekable file (a pipe won't do). More in examples/*.js.
+tour().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+
+async function tour() {
+  const { pipeline } = require('node:stream/promises');
+  const zlib = require('node:zlib');
+  const run = (cmd, args, file) =>
+    spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit', file.fd], encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+
+  // Streams: fs semantics, both ways, and a WHATWG body.
+  const csv = new MemFile('squares.csv');
+  const out = csv.createWriteStream();
+  for (let i = 1000; i > 0; i--) out.write(`${i},${i * i}\n`);
+  out.end();
+  await new Promise((resolve) => out.on('finish', resolve));
+  const gz = new MemFile('squares.csv.gz');
+  await pipeline(csv.createReadStream(), zlib.createGzip(), gz.createWriteStream());
+  const back = await new Response(gz.stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  console.log(`\nstreams: ${csv.size} bytes -> gzip -> ${gz.size} bytes -> Response body -> same: ${back === csv.text()}`);
+
+  // Unix tools over /dev/fd/3, sorting the MemFile in place.
+  console.log(`wc -l /dev/fd/3: ${run('wc', ['-l', '/dev/fd/3'], csv).stdout.trim()}`);
+  run('sort', ['-n', '-o', '/dev/fd/3', '/dev/fd/3'], csv);
+  console.log(`after sort -n -o /dev/fd/3: first line ${JSON.stringify(csv.pread(0, 8).buffer.toString().split('\n')[0])}`);
+
+  // Zip: python3 writes an archive into a MemFile, unzip reads it back.
+  const zip = new MemFile('squares.zip');
+  const py = "import zipfile, sys; z = zipfile.ZipFile(open('/dev/fd/3', 'wb'), 'w', zipfile.ZIP_DEFLATED); z.write(sys.argv[1], 'squares.csv'); z.close()";
+  spawnSync('python3', ['-c', py, csv.path], { stdio: ['ignore', 'inherit', 'inherit', zip.fd] });
+  const extracted = run('unzip', ['-p', '/dev/fd/3', 'squares.csv'], zip).stdout;
+  console.log(`zip: python3 wrote ${zip.size} bytes; unzip -p gives back the csv: ${extracted === csv.text()}`);
+
+  // SQLite: a database in a shm-backed MemFile, queried read-only in place.
+  const db = new MemFile(undefined, { backing: 'shm' });
+  spawnSync('sqlite3', [db.path, 'create table sq(n integer, s integer);', `.import --csv ${csv.path} sq`], { stdio: 'inherit' });
+  const answer = spawnSync('sqlite3', [`file:${db.path}?immutable=1`, 'select count(*), sum(s) from sq;'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`sqlite3 on ${db.path} (immutable): count|sum = ${answer}`);
+
+  if (back !== csv.text() || extracted !== csv.text() || !answer.startsWith('1000|')) process.exitCode = 1;
+  for (const file of [csv, gz, zip, db]) file.close();
+}
