@@ -56,7 +56,8 @@ async function tour() {
   const gz = new MemFile('squares.csv.gz');
   await pipeline(csv.createReadStream(), zlib.createGzip(), gz.createWriteStream());
   const back = await new Response(gz.stream().pipeThrough(new DecompressionStream('gzip'))).text();
-  console.log(`\nstreams: ${csv.size} bytes -> gzip -> ${gz.size} bytes -> Response body -> same: ${back === csv.text()}`);
+  const streamsOk = back === csv.text();
+  console.log(`\nstreams: ${csv.size} bytes -> gzip -> ${gz.size} bytes -> Response body -> same: ${streamsOk}`);
 
   // Unix tools over /dev/fd/3, sorting the MemFile in place.
   console.log(`wc -l /dev/fd/3: ${run('wc', ['-l', '/dev/fd/3'], csv).stdout.trim()}`);
@@ -76,6 +77,6 @@ async function tour() {
   const answer = spawnSync('sqlite3', [`file:${db.path}?immutable=1`, 'select count(*), sum(s) from sq;'], { encoding: 'utf8' }).stdout.trim();
   console.log(`sqlite3 on ${db.path} (immutable): count|sum = ${answer}`);
 
-  if (back !== csv.text() || extracted !== csv.text() || !answer.startsWith('1000|')) process.exitCode = 1;
+  if (!streamsOk || extracted !== csv.text() || !answer.startsWith('1000|')) process.exitCode = 1;
   for (const file of [csv, gz, zip, db]) file.close();
 }
