@@ -1,0 +1,96 @@
+// Binary handles against CPython's open(): seeded random op scripts over every
+// binary mode × buffering (raw, tiny buffers, default) × initial bytes; every
+// op's outcome, what a second reader sees, and the final bytes must match.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compareAll, describeMismatch, firstDifference, prng, runOurs, runPython, type Arg, type Op, type Script } from './helpers/oracle-runner';
+
+const MODES = ['rb', 'br', 'wb', 'ab', 'xb', 'rb+', 'r+b', 'wb+', 'ab+', 'xb+', '+bw'] as const;
+const BUFFERINGS = [0, 1, 2, 3, 7, 16, -1, undefined] as const;
+const ALPHABET = Buffer.from('ab\n\n\r\x00\xff\xe9xyz\n');
+const SCRIPTS = Number(process.env.ORACLE_SCRIPTS ?? 800);
+
+type Rng = ReturnType<typeof prng>;
+
+function bytes(r: Rng, max: number): { b: string } {
+  const n = r.int(0, max);
+  const out = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) out[i] = r.pick([...ALPHABET]);
+  return { b: out.toString('hex') };
+}
+
+function size(r: Rng): Arg {
+  const k = r.int(0, 9);
+  if (k === 0) return -1;
+  if (k === 1) return 0;
+  if (k <= 6) return r.int(1, 6);
+  return r.int(7, 30);
+}
+
+function randomOp(r: Rng, raw: boolean): Op {
+  const ops: Array<[number, () => Op]> = [
+    [6, () => ({ op: 'write', args: [bytes(r, r.next() < 0.8 ? 6 : 24)] })],
+    [5, () => ({ op: 'read', args: r.next() < 0.15 ? [] : [size(r)] })],
+    [3, () => ({ op: 'readline', args: r.next() < 0.5 ? [] : [size(r)] })],
+    [1, () => ({ op: 'readlines', args: r.next() < 0.5 ? [] : [r.int(0, 12)] })],
+    [2, () => ({ op: 'readinto', args: [r.int(0, 20)] })],
+    [4, () => ({ op: 'seek', args: [r.int(-4, 24), r.pick([0, 0, 1, 2])] })],
+    [3, () => ({ op: 'tell' })],
+    [1, () => ({ op: 'truncate', args: r.next() < 0.5 ? [] : [r.int(0, 24)] })],
+    [2, () => ({ op: 'flush' })],
+    [3, () => ({ op: 'peer' })],
+    [1, () => ({ op: 'writelines', args: [[bytes(r, 4), bytes(r, 4)]] })],
+    [1, () => ({ op: 'iter' })],
+    [1, () => ({ op: 'attrs' })],
+  ];
+  if (raw) ops.push([1, () => ({ op: 'readall' })]);
+  else {
+    ops.push([2, () => ({ op: 'read1', args: r.next() < 0.2 ? [] : [size(r)] })]);
+    ops.push([2, () => ({ op: 'peek', args: r.next() < 0.3 ? [] : [r.int(0, 8)] })]);
+  }
+  const total = ops.reduce((s, [w]) => s + w, 0);
+  let x = r.next() * total;
+  for (const [w, make] of ops) {
+    x -= w;
+    if (x < 0) return make();
+  }
+  return ops[0][1]();
+}
+
+function randomScript(r: Rng, i: number): Script {
+  // Cycle through mode × buffering so every pair is covered in every run.
+  const mode = MODES[i % MODES.length];
+  const buffering = BUFFERINGS[Math.floor(i / MODES.length) % BUFFERINGS.length];
+  const raw = buffering === 0;
+  const initial = r.next() < 0.2 ? { b: '' } : bytes(r, 30);
+  const ops: Op[] = [{ op: 'attrs' }];
+  const n = r.int(1, 24);
+  for (let k = 0; k < n; k++) ops.push(randomOp(r, raw));
+  if (r.next() < 0.1) ops.push({ op: 'close' }, randomOp(r, raw), { op: 'attrs' });
+  return { mode, options: buffering === undefined ? {} : { buffering }, initial: initial.b, ops };
+}
+
+test(`${SCRIPTS} random binary scripts behave exactly as CPython's open()`, () => {
+  const seed = Number(process.env.ORACLE_SEED ?? Date.now() % 1e9);
+  const r = prng(seed);
+  const scripts = Array.from({ length: SCRIPTS }, (_, i) => randomScript(r, i));
+  const mismatch = compareAll(scripts);
+  if (mismatch !== null) assert.unreachable(describeMismatch(mismatch, seed));
+});
+
+test('the comparison sees a difference in one op, the final bytes and the open outcome', () => {
+  const script: Script = {
+    mode: 'rb+', options: { buffering: 3 }, initial: Buffer.from('abc\ndef').toString('hex'),
+    ops: [{ op: 'read', args: [2] }, { op: 'write', args: [{ b: '5a' }] }, { op: 'readline' }],
+  };
+  const theirs = runPython([script])[0];
+  const ours = runOurs(script);
+  assert.is(firstDifference(ours, theirs), null);
+  assert.equal(theirs.ops[2], { ok: { b: Buffer.from('\n').toString('hex') } });
+  assert.is(theirs.final, Buffer.from('abZ\ndef').toString('hex'));
+  assert.is(firstDifference({ ...ours, ops: [ours.ops[0], { ok: 99 }, ours.ops[2]] }, theirs), 1);
+  assert.is(firstDifference({ ...ours, final: '' }, theirs), 3);
+  assert.is(firstDifference({ ...ours, open: { err: 'EEXIST' } }, theirs), -1);
+});
+
+test.run();

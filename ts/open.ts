@@ -1,0 +1,66 @@
+// MemFile.open(): Python's open() over the block. Everything is validated
+// (modes.ts) before the content is touched, so a failed open('w') truncates nothing.
+import { systemError } from './errors';
+import { BufferedRandom, BufferedReader, BufferedWriter, type BufferedIO } from './handles/buffered';
+import { RawHandle } from './handles/raw';
+import type { TextHandle } from './handles/text';
+import { internalBlock, type MemFile } from './memfile';
+import { parseOpenArgs } from './modes';
+import { binding } from './native';
+
+export type AnyHandle = RawHandle | BufferedReader | BufferedWriter | BufferedRandom | TextHandle;
+
+/** Python's io.DEFAULT_BUFFER_SIZE, used where the block has no st_blksize. */
+export const DEFAULT_BUFFER_SIZE = 8192;
+
+/** What Python picks for buffering=-1: st_blksize, which is the page size on tmpfs and for a memfd. */
+function defaultBufferSize(file: MemFile): number {
+  return file.backing !== 'heap' && binding.pageSize > 1 ? binding.pageSize : DEFAULT_BUFFER_SIZE;
+}
+
+export function openFile(file: MemFile, mode?: unknown, options?: unknown): AnyHandle {
+  const config = parseOpenArgs(mode, options, defaultBufferSize(file));
+  const ref = internalBlock(file);
+  const native = ref.native;
+  if (config.writable && !file.writable) {
+    // Fail at open rather than at the first flush, so nothing half-happens.
+    throw file.sealed
+      ? systemError('EPERM', 'open', `'${file.name}' is sealed`)
+      : systemError('EBADF', 'open', `'${file.name}' is read-only`);
+  }
+  if (config.creating && native.size() > 0) {
+    throw systemError('EEXIST', 'open', `'${file.name}' already holds data (mode '${config.mode}')`);
+  }
+  if (config.writing) native.truncate(0);
+
+  const raw = new RawHandle(ref, {
+    name: file.name,
+    mode: config.rawMode,
+    readable: config.readable,
+    writable: config.writable,
+    appending: config.appending,
+  });
+  if (config.bufferSize === 0) return raw;
+  let buffered: BufferedIO;
+  if (config.updating) buffered = new BufferedRandom(raw, config.bufferSize);
+  else if (config.reading) buffered = new BufferedReader(raw, config.bufferSize);
+  else buffered = new BufferedWriter(raw, config.bufferSize);
+  if (config.binary) return buffered;
+
+  // Loaded on first text open: binary users never load the codecs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TextHandle: Text } = require('./handles/text') as typeof import('./handles/text');
+  try {
+    return new Text(buffered, {
+      encoding: config.encoding,
+      errors: config.errors,
+      newline: config.newline,
+      lineBuffering: config.lineBuffering,
+      mode: config.mode,
+      name: file.name,
+    });
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+}
