@@ -234,6 +234,17 @@ test('npm rebuild memfile --build-from-source compiles the fallback, which then 
   assert.equal(esm.addons, [fs.realpathSync(built)]);
 });
 
+test('with neither a prebuild nor a local build, loading fails with the platform and how to build', () => {
+  const dir = path.join(work, 'default'); // installed by an earlier case
+  fs.rmSync(path.join(dir, 'node_modules', 'memfile', 'prebuilds'), { recursive: true });
+  for (const entry of ['check.cjs', 'check.mjs']) {
+    const r = run(process.execPath, [entry], dir);
+    assert.is(r.status, 1, `${entry} fails cleanly: ${r.stderr}`);
+    assert.ok(r.stderr.includes(`memfile: no native binary for ${TARGET}`), r.stderr);
+    assert.ok(r.stderr.includes('npm rebuild memfile --build-from-source'), r.stderr);
+  }
+});
+
 const TYPES_GOOD = `
 import { MemFile, type Backing, type PreadResult, type MemFileOptions } from 'memfile';
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;

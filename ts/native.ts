@@ -1,5 +1,8 @@
-// The only module that touches the compiled addon. Prebuilt binary first
-// (prebuilds/<platform>-<arch>), then a local build (build/Release).
+// The only module that touches the compiled addon, found by node-gyp-build: a
+// local build (build/Release, build/Debug) if there is one, else the prebuilt
+// binary for this platform (prebuilds/<platform>-<arch>). An installed package
+// has no build/ unless the user built from source, so the prebuild is what loads.
+// MEMFILE_PREBUILD=<dir> makes node-gyp-build look in <dir> instead (the ASan build).
 import * as path from 'node:path';
 
 export interface NativeBlock {
@@ -47,7 +50,8 @@ function load(): Binding {
     const error = new Error(
       `memfile: no native binary for ${process.platform}-${process.arch} (node ${process.version}, ` +
         `N-API 8). Build it from source with \`npm rebuild memfile --build-from-source\` ` +
-        `(needs python3, make and a C++17 compiler). Cause: ${(cause as Error).message}`,
+        `(needs python3, make and a C++17 compiler; where npm blocks dependencies' install scripts, ` +
+        `allow memfile's first: \`npm install-scripts approve memfile\`). Cause: ${(cause as Error).message}`,
     );
     (error as Error & { cause?: unknown }).cause = cause;
     throw error;
