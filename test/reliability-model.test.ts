@@ -21,6 +21,7 @@ const SEED_ENV = process.env.MEMFILE_FUZZ_SEED;
 const LIMIT = 3 << 20; // model size cap: crosses many 64 KiB steps and several doublings
 const PAGE = 4096;
 const STEP = 64 << 10;
+const EXPOSE_AT = 5000;
 const UNTOUCHED = Buffer.alloc(80_000, 0xee);
 
 type Variant = 'memfd' | 'memfd-exposed' | 'memfd-exposed-midway' | 'shm' | 'heap';
@@ -169,7 +170,8 @@ function run(variant: Variant, seed: number, count: number, log: string[] | null
 
   try {
     for (i = 0; i < count; i++) {
-      if (variant === 'memfd-exposed-midway' && i === (count >> 1)) {
+      // A fixed index (not count / 2), so every prefix of a script is the same script.
+      if (variant === 'memfd-exposed-midway' && i === EXPOSE_AT) {
         note('fd (expose)');
         void file.fd;
       }
@@ -331,7 +333,7 @@ test('the harness catches a planted divergence and shrinks to the op that caused
 
 VARIANTS.forEach((variant, index) => {
   // The midway exposure is one transition; a fifth of the ops covers it.
-  const ops = variant === 'memfd-exposed-midway' ? Math.ceil(OPS / 5) : OPS;
+  const ops = variant === 'memfd-exposed-midway' ? Math.max(EXPOSE_AT * 2, Math.ceil(OPS / 5)) : OPS;
   test(`${ops} random ops on ${variant} match the model`, () => {
     const seed = seedFor(index);
     try {
