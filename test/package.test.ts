@@ -13,6 +13,8 @@ const test = suite('package');
 
 const ROOT = path.join(__dirname, '..');
 const TARGET = `${process.platform}-${process.arch}`;
+// prebuildify --napi --tag-libc: one binary for every Node >= 20 on glibc Linux x64.
+const PREBUILD = `prebuilds/${TARGET}/memfile.glibc.node`;
 const NOT_COPIED = new Set(['.git', '.tmp', 'node_modules', 'build', 'dist', 'prebuilds']);
 const TSC = require.resolve('typescript/bin/tsc');
 
@@ -180,7 +182,7 @@ test('the tarball holds the prebuild, dist (CJS, ESM, types), the build inputs a
     'dist/index.d.mts',
     'dist/memfile.js',
     'dist/native.js',
-    `prebuilds/${TARGET}/memfile.node`,
+    PREBUILD,
   ];
   if (fs.existsSync(path.join(ROOT, 'README.md'))) required.push('README.md');
   for (const file of required) assert.ok(entries.includes(file), `${file} is in the tarball`);
@@ -195,7 +197,7 @@ test('the tarball holds the prebuild, dist (CJS, ESM, types), the build inputs a
   for (const header of fs.readdirSync(path.join(ROOT, 'native')).filter((f) => f.endsWith('.h'))) {
     assert.ok(entries.includes(`native/${header}`), `native/${header} is in the tarball`);
   }
-  const prebuild = path.join(stage, 'prebuilds', TARGET, 'memfile.node');
+  const prebuild = path.join(stage, PREBUILD);
   const sections = elfSections(prebuild);
   assert.ok(sections.includes('.text') && sections.includes('.dynsym'), 'a shared object');
   assert.not.ok(sections.includes('.symtab'), 'prebuildify --strip removed the symbol table');
@@ -206,7 +208,7 @@ test('install with install scripts blocked: require and import load the prebuild
   assert.not.match(npmOutput, /memfile@[\d.]+ install/, 'npm ran no install script of memfile');
   const installed = path.join(dir, 'node_modules', 'memfile');
   assert.not.ok(fs.existsSync(path.join(installed, 'build')), 'no build/ directory: nothing was compiled');
-  const prebuild = fs.realpathSync(path.join(installed, 'prebuilds', TARGET, 'memfile.node'));
+  const prebuild = fs.realpathSync(path.join(installed, PREBUILD));
   const { cjs, esm } = loadChecks(dir);
   assert.equal(cjs.addons, [prebuild]);
   assert.equal(esm.addons, [prebuild]);
@@ -219,7 +221,7 @@ test("install with npm's default script policy: the install script runs, finds t
   const installed = path.join(dir, 'node_modules', 'memfile');
   assert.not.ok(fs.existsSync(path.join(installed, 'build')), 'no build/ directory: nothing was compiled');
   const { cjs } = loadChecks(dir);
-  assert.equal(cjs.addons, [fs.realpathSync(path.join(installed, 'prebuilds', TARGET, 'memfile.node'))]);
+  assert.equal(cjs.addons, [fs.realpathSync(path.join(installed, PREBUILD))]);
 });
 
 test('npm rebuild memfile --build-from-source compiles the fallback, which then loads', () => {
