@@ -5,7 +5,7 @@
 // exports below).
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { MemFile } from '../../ts/index';
+import { MemFile, type OpenOptions } from '../../ts/index';
 
 /** An argument: {b: hex} is bytes; anything else is passed as is (numbers, strings, null, arrays). */
 export type Arg = { b: string } | number | string | null | boolean | Arg[];
@@ -78,7 +78,7 @@ export function runOurs(script: Script): Result {
   try {
     let h: AnyHandle;
     try {
-      h = mf.open(script.mode, script.options);
+      h = mf.open(script.mode, script.options as OpenOptions);
     } catch (e) {
       result.open = { err: (e as { code?: string }).code ?? String(e) };
       h = null;
