@@ -248,7 +248,8 @@ test('with neither a prebuild nor a local build, loading fails with the platform
 });
 
 const TYPES_GOOD = `
-import { MemFile, type Backing, type PreadResult, type MemFileOptions } from 'memfile';
+import { MemFile, RawHandle, BufferedReader, BufferedWriter, BufferedRandom } from 'memfile';
+import type { Backing, PreadResult, MemFileOptions } from 'memfile';
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const mf = new MemFile('typed', { backing: 'memfd', size: 16 });
 const plain = mf.pread(0, 4);
@@ -261,6 +262,27 @@ const t4: Equal<typeof mf.backing, Backing> = true;
 const t5: Equal<Backing, 'memfd' | 'shm' | 'heap'> = true;
 const t6: Equal<ReturnType<typeof MemFile.from>, MemFile> = true;
 const options: MemFileOptions = { backing: 'auto', size: null };
+// Literal modes select the handle type (API.md: the TypeScript overloads).
+const rb = mf.open('rb');
+const h1: Equal<typeof rb, BufferedReader> = true;
+const wb = mf.open('wb');
+const h2: Equal<typeof wb, BufferedWriter> = true;
+const ab = mf.open('ab');
+const h3: Equal<typeof ab, BufferedWriter> = true;
+const rw = mf.open('w+b');
+const h4: Equal<typeof rw, BufferedRandom> = true;
+const raw = mf.open('rb', { buffering: 0 });
+const h5: Equal<typeof raw, RawHandle> = true;
+const chunk: Buffer = rb.read();
+const line: string = mf.open('r').readline();
+const all: string = mf.open().read();
+const units: number = mf.open('a+', { encoding: 'latin-1', newline: '' }).write('x');
+// @ts-expect-error: a binary handle reads Buffers
+const notText: string = mf.open('rb').read();
+// @ts-expect-error: a text handle reads strings
+const notBytes: Buffer = mf.open('r').read();
+// @ts-expect-error: the mode is a string
+mf.open(1);
 // @ts-expect-error: not a backing
 new MemFile('bad', { backing: 'tmpfs' });
 // @ts-expect-error: size is read-only
@@ -269,7 +291,7 @@ mf.size = 3;
 mf.pwrite(0, 42);
 // @ts-expect-error: bytesRead is a number
 const s: string = plain.bytesRead;
-export { t1, t2, t3, t4, t5, t6, options, s };
+export { t1, t2, t3, t4, t5, t6, h1, h2, h3, h4, h5, chunk, line, all, units, notText, notBytes, options, s };
 `;
 
 const TYPES_BAD = `
@@ -277,10 +299,11 @@ import { MemFile } from 'memfile';
 const mf = new MemFile();
 const size: string = mf.size;
 mf.pread('0', 4);
-export { size };
+const text: string = mf.open('rb').read();
+export { size, text };
 `;
 
-test('the packed types: literal options type-check in ESM and CommonJS consumers, wrong uses fail', () => {
+test('the packed types: literal modes and options type-check in ESM and CommonJS consumers, wrong uses fail', () => {
   const dir = path.join(work, 'blocked'); // installed by an earlier case
   fs.writeFileSync(path.join(dir, 'good.mts'), TYPES_GOOD);
   fs.writeFileSync(path.join(dir, 'good.cts'), TYPES_GOOD);
@@ -307,7 +330,7 @@ test('the packed types: literal options type-check in ESM and CommonJS consumers
   const errors = bad.stdout.split('\n').filter((l) => l.includes('error TS'));
   assert.equal(
     errors.map((l) => l.replace(/\).*?(error TS\d+).*/, ') $1')),
-    ['bad.mts(4,7) error TS2322', 'bad.mts(5,10) error TS2345'],
+    ['bad.mts(4,7) error TS2322', 'bad.mts(5,10) error TS2345', 'bad.mts(6,7) error TS2322'],
     bad.stdout,
   );
 });
