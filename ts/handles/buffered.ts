@@ -21,6 +21,8 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   /** The RawHandle underneath (Python's `.raw`). */
   readonly raw: RawHandle;
   #buf: Buffer;
+  /** #buf's ArrayBuffer (#buf starts at offset 0): a direct Uint8Array over it is the cheapest copy source */
+  #ab: ArrayBuffer;
   readonly #size: number;
   readonly #mask: number;
   readonly #r: boolean;
@@ -43,6 +45,7 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     this.raw = raw;
     this.#size = bufferSize;
     this.#buf = Buffer.allocUnsafeSlow(bufferSize);
+    this.#ab = this.#buf.buffer as ArrayBuffer;
     this.#mask = (bufferSize & (bufferSize - 1)) === 0 ? bufferSize - 1 : 0;
     this.#r = readable;
     this.#w = writable;
@@ -222,7 +225,7 @@ export abstract class BufferedBase extends IOBase<Buffer> {
       const pos = this.#pos;
       if (size <= this.#readEnd - pos) {
         const out = Buffer.allocUnsafe(size);
-        this.#buf.copy(out, 0, pos, pos + size);
+        out.set(new Uint8Array(this.#ab, pos, size));
         this.#pos = pos + size;
         return out;
       }
@@ -237,7 +240,8 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   }
 
   #readFast(n: number): Buffer {
-    const out = copyOut(this.#buf, this.#pos, n);
+    const out = Buffer.allocUnsafe(n);
+    out.set(new Uint8Array(this.#ab, this.#pos, n));
     this.#pos += n;
     return out;
   }
