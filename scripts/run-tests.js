@@ -8,7 +8,7 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const pattern = process.argv[2] || '\\.test\\.ts$';
-const uvu = require.resolve('uvu/bin.js');
+const uvu = path.join(root, 'node_modules', 'uvu', 'bin.js');
 const args = ['--expose-gc', '--import', 'tsx', uvu, 'test', pattern];
 const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 

@@ -192,7 +192,7 @@ export class MemFile {
     return `/proc/${process.pid}/fd/${fd}`;
   }
 
-  pread(offset: number, size: number): PreadResult<Buffer>;
+  pread(offset: number, size: number, buffer?: null): PreadResult<Buffer>;
   pread<T extends ArrayBufferView>(offset: number, size: number, buffer: T): PreadResult<T>;
   pread(offset: number, size: number, buffer?: ArrayBufferView | null): PreadResult<ArrayBufferView> {
     validateUint(offset, 'offset');
@@ -251,13 +251,13 @@ export class MemFile {
     return n === size ? out : out.subarray(0, n);
   }
 
-  text(encoding: string = 'utf-8'): string {
+  text(encoding: string | null = 'utf-8'): string {
     const bytes = this.bytes();
     return decodeText(bytes, given(encoding) ? encoding : 'utf-8');
   }
 
-  view(offset = 0, length?: number | null): Buffer {
-    validateUint(offset, 'offset');
+  view(offset?: number | null, length?: number | null): Buffer {
+    offset = given(offset) ? validateUint(offset, 'offset') : 0;
     const native = this.#open('mmap');
     const size = native.size();
     if (offset > size) throw outOfRange('offset', `<= size (${size})`, offset);
