@@ -25,7 +25,7 @@ export function targets(cases: CaseResult[], curves: Curve[]): Target[] {
   const out: Target[] = [];
   const ratio = (id: string, goal: string, a: number | undefined, b: number | undefined, min: number, what: string): void => {
     const v = a !== undefined && b !== undefined ? a / b : null;
-    out.push({ id, goal, measured: v === null ? `not measured (${what})` : `${v.toFixed(2)}x`, value: v, met: v === null ? null : v >= min });
+    out.push({ id, goal, measured: v === null ? `not measured (${what})` : `${v.toFixed(3)}x`, value: v, met: v === null ? null : v >= min });
   };
   for (const op of ['pread', 'pwrite']) {
     ratio(`${op}-1MiB-vs-limit`, `${op} 1 MiB >= 0.9x the limit`, get(cases, `${op}-1048576`, 'memfile'), get(cases, `${op}-1048576`, LIMIT), 0.9, 'no 1 MiB case');
