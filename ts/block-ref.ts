@@ -13,6 +13,7 @@ const SIZE = 0;
 const PHYSICAL = 1;
 const GENERATION = 2;
 const FAST = 3;
+const BIG_WRITE = 256 * 1024;
 
 export class BlockRef {
   readonly native: NativeBlock;
@@ -71,7 +72,8 @@ export class BlockRef {
   write(offset: number, source: Uint8Array, start: number, length: number): void {
     const state = this.#state;
     const end = offset + length;
-    if (state[FAST] === 1 && end <= state[PHYSICAL] && length > 0) {
+    // Big writes into fresh pages go native (kernel write path, see block.cc).
+    if (state[FAST] === 1 && end <= state[PHYSICAL] && length > 0 && (length < BIG_WRITE || end <= state[SIZE])) {
       const window = this.#windowFor(end);
       if (window !== null) {
         // TypedArray#set copies with memmove semantics, so a source that is a
