@@ -144,6 +144,15 @@ int GetSeals(int fd) {
 #endif
 }
 
+bool SealedForWrites(int fd) {
+#ifdef __linux__
+  return (GetSeals(fd) & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) != 0;
+#else
+  (void)fd;
+  return false;
+#endif
+}
+
 void AddWriteSeals(int fd) {
 #ifdef __linux__
   if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {

@@ -28,6 +28,7 @@ struct FdInfo {
 int AdoptFd(int fd, FdInfo* info);
 
 int GetSeals(int fd);           // 0 where sealing does not exist
+bool SealedForWrites(int fd);   // F_SEAL_WRITE or F_SEAL_FUTURE_WRITE present
 void AddWriteSeals(int fd);     // SEAL|SHRINK|GROW|WRITE; ENOTSUP where impossible
 uint64_t FileSize(int fd);      // fstat
 void Resize(int fd, uint64_t size);       // ftruncate, EINTR-safe

@@ -86,9 +86,17 @@ void Block::CheckOpen() const {
   if (closed_) Throw(EBADF, "memfile", "the MemFile is closed");
 }
 
-void Block::CheckWritable() const {
+bool Block::sealed() {
+  if (!sealed_ && exposed_ && !closed_ && backing_ == Backing::Memfd && SealedForWrites(fd_)) {
+    sealed_ = true;
+    SetMain(nullptr);  // the shared mapping is no longer ours to write through
+  }
+  return sealed_;
+}
+
+void Block::CheckWritable() {
   CheckOpen();
-  if (sealed_) Throw(EPERM, "write", "the MemFile is sealed");
+  if (sealed()) Throw(EPERM, "write", "the MemFile is sealed");
   if (!writable_) Throw(EBADF, "write", "the MemFile is read-only");
 }
 
@@ -166,8 +174,12 @@ bool Block::EnsureMapped(uint64_t end) {
                        : writable_ ? Mapping::Kind::SharedWrite
                                    : Mapping::Kind::SharedRead;
   auto m = Mapping::MapFile(fd_, want, kind);
+  if (!m && kind == Mapping::Kind::SharedWrite && sealed()) {
+    // A peer sealed it under us: sealed content reads fine through a private map.
+    m = Mapping::MapFile(fd_, want, Mapping::Kind::PrivateCopy);
+  }
   if (!m) {
-    // Someone sealed it under us, or the address space is exhausted.
+    // The address space is exhausted, or the OS refuses for another reason.
     if (exposed_) map_disabled_ = true;
     return false;
   }
@@ -292,7 +304,7 @@ void Block::Seal() {
   Sync sync(this);
   CheckOpen();
   if (backing_ != Backing::Memfd) Throw(ENOTSUP, "fcntl", "only the memfd backing can be sealed");
-  if (sealed_) return;
+  if (sealed()) return;
   if (!writable_) Throw(EBADF, "fcntl", "the MemFile is read-only");
   // F_SEAL_WRITE fails with EBUSY while a writable shared mapping exists.
   if (main_) main_->Unmap();

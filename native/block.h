@@ -37,8 +37,9 @@ class Block {
 
   Backing backing() const { return backing_; }
   const std::string& name() const { return name_; }
-  bool writable() const { return writable_ && !sealed_ && !closed_; }
-  bool sealed() const { return sealed_; }
+  bool writable() { return writable_ && !sealed() && !closed_; }
+  // Another process may seal a shared memfd at any time; ask the kernel then.
+  bool sealed();
   bool closed() const { return closed_; }
 
   uint64_t Size();
@@ -66,7 +67,7 @@ class Block {
   Block(Backing backing, int fd, std::string name, bool writable);
   void Expose();
   void CheckOpen() const;
-  void CheckWritable() const;
+  void CheckWritable();
   bool EnsureMapped(uint64_t end);
   uint64_t Capacity(uint64_t end) const;
   void HeapGrow(uint64_t end);
