@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import { MemFile } from '../ts/index';
+import { internalBlock } from '../ts/memfile';
 import { throwsCode } from './helpers/assert-error';
 
 const BACKINGS = ['memfd', 'shm', 'heap'] as const;
@@ -238,6 +239,44 @@ memfd('fd is close-on-exec, path opens the same bytes, fromFd shares them', () =
   const named = MemFile.fromFd(file.fd, { name: 'renamed' });
   assert.is(named.name, 'renamed');
   named.close();
+  file.close();
+});
+
+memfd('a write at 8 GiB into an empty memfd is sparse: almost nothing is allocated', () => {
+  const file = new MemFile('sparse');
+  file.pwrite(8 * 2 ** 30, 'x');
+  assert.is(file.size, 8 * 2 ** 30 + 1);
+  const st = fs.fstatSync(file.fd);
+  assert.is(st.size, 8 * 2 ** 30 + 1);
+  assert.ok(st.blocks * 512 <= 64 << 10, `allocated ${st.blocks * 512} bytes`);
+  file.close();
+});
+
+memfd('appending in 64-byte writes grows in doubling steps, not per write (no copying)', () => {
+  const file = new MemFile('append');
+  const native = internalBlock(file).native as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const calls: Record<string, number> = {};
+  for (const name of ['write', 'read', 'truncate', 'size', 'window']) {
+    const original = native[name].bind(native);
+    calls[name] = 0;
+    // The binding's methods are read-only on the prototype: shadow them with defineProperty.
+    Object.defineProperty(native, name, {
+      value: (...args: unknown[]) => {
+        calls[name]++;
+        return original(...args);
+      },
+    });
+  }
+  const chunk = Buffer.alloc(64, 9);
+  const total = 16 << 20;
+  for (let at = 0; at < total; at += 64) file.pwrite(at, chunk);
+  assert.is(file.size, total);
+  // 64 KiB, then doubling to 16 MiB: about 9 growth steps, each one native write + one new window.
+  assert.ok(calls.write <= 12, `${calls.write} native writes for ${total / 64} appends`);
+  assert.ok(calls.window <= 12, `${calls.window} windows fetched`);
+  assert.ok(calls.write >= 1, 'the spy sees native calls');
+  const { buffer } = file.pread(total - 64, 64);
+  assert.equal(buffer, chunk);
   file.close();
 });
 
