@@ -1,14 +1,39 @@
 #include "backing.h"
 
 #include <errno.h>
+
+#include "errors.h"
+
+#ifdef _WIN32
+
+// No fd-backed shared memory on Windows yet: only the heap backing exists,
+// and every fd operation reports ENOTSUP.
+namespace memfile {
+bool HaveMemfd() { return false; }
+bool HaveShm() { return false; }
+int CreateMemfd(const std::string&) { Throw(ENOTSUP, "memfd_create", "memfd needs Linux"); }
+int CreateShm(const std::string&) { Throw(ENOTSUP, "shm_open", "POSIX shm is not available on Windows"); }
+int OpenShm(const std::string&, bool) { Throw(ENOTSUP, "shm_open", "POSIX shm is not available on Windows"); }
+void UnlinkShm(const std::string&) {}
+int AdoptFd(int, FdInfo*) { Throw(ENOTSUP, "fromFd", "file descriptors are not supported on Windows"); }
+int GetSeals(int) { return 0; }
+bool SealedForWrites(int) { return false; }
+void AddWriteSeals(int) { Throw(ENOTSUP, "fcntl", "sealing needs Linux memfd"); }
+uint64_t FileSize(int) { Throw(ENOTSUP, "fstat"); }
+void Resize(int, uint64_t) { Throw(ENOTSUP, "ftruncate"); }
+size_t ReadAt(int, uint8_t*, size_t, uint64_t) { Throw(ENOTSUP, "read"); }
+void WriteAt(int, const uint8_t*, size_t, uint64_t) { Throw(ENOTSUP, "write"); }
+void CloseFd(int) {}
+}  // namespace memfile
+
+#else
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
-
-#include "errors.h"
 
 #ifdef __linux__
 #include <linux/magic.h>
@@ -217,3 +242,5 @@ void CloseFd(int fd) {
 }
 
 }  // namespace memfile
+
+#endif  // _WIN32

@@ -325,7 +325,7 @@ Napi::Value BlockWrap::MakeView(Napi::Env env, std::shared_ptr<Mapping> mapping,
   return Napi::Value(env, ab);
 }
 
-Napi::Value BlockWrap::Shared(const Napi::CallbackInfo& info) { return shared_.Value(); }
+Napi::Value BlockWrap::Shared(const Napi::CallbackInfo& /*info*/) { return shared_.Value(); }
 
 // window() -> ArrayBuffer over the whole current mapping, or undefined when
 // JavaScript must go through read()/write(). Tracked like a view (end 0: a
@@ -373,7 +373,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   });
   exports.Set("Block", data->constructor.Value());
   exports.Set("haveMemfd", Napi::Boolean::New(env, HaveMemfd()));
-  exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(sysconf(_SC_PAGESIZE))));
+  exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(PageSize())));
   return exports;
 }
 

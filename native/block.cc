@@ -1,7 +1,6 @@
 #include "block.h"
 
 #include <errno.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -15,11 +14,6 @@ namespace {
 constexpr uint64_t kMinCapacity = 64 * 1024;
 // Beyond this a mapping is not attempted; syscalls serve the rest.
 constexpr uint64_t kMaxMapping = uint64_t{1} << 40;
-
-uint64_t PageSize() {
-  static const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-  return page;
-}
 
 uint64_t RoundUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 

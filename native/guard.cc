@@ -1,12 +1,30 @@
 #include "guard.h"
 
+#include <cstring>
+#include <mutex>
+
+#ifdef _WIN32
+
+// Windows has no fd-backed shared memory here (only the heap backing), so
+// nothing can shrink under a mapping: plain copies, no regions.
+namespace memfile {
+struct Region {};
+void InstallFaultHandler() {}
+bool GuardedCopy(void* dst, const void* src, size_t n) {
+  std::memmove(dst, src, n);
+  return true;
+}
+Region* RegisterRegion(uint8_t*, size_t) { return nullptr; }
+void UnregisterRegion(Region*) {}
+bool RegionTainted(const Region*) { return false; }
+}  // namespace memfile
+
+#else
+
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <cstring>
-#include <mutex>
 
 namespace memfile {
 
@@ -158,3 +176,5 @@ bool RegionTainted(const Region* region) {
 }
 
 }  // namespace memfile
+
+#endif  // _WIN32

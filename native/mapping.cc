@@ -1,12 +1,28 @@
 #include "mapping.h"
 
+#ifndef _WIN32
 #include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include <cstdlib>
 
 namespace memfile {
 
+uint64_t PageSize() {
+#ifdef _WIN32
+  return 4096;
+#else
+  static const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  return page;
+#endif
+}
+
 std::shared_ptr<Mapping> Mapping::MapFile(int fd, size_t length, Kind kind) {
+#ifdef _WIN32
+  (void)fd, (void)length, (void)kind;
+  return nullptr;
+#else
   if (length == 0) return nullptr;
   int prot = PROT_READ;
   int flags = MAP_SHARED;
@@ -20,6 +36,7 @@ std::shared_ptr<Mapping> Mapping::MapFile(int fd, size_t length, Kind kind) {
   auto* data = static_cast<uint8_t*>(p);
   Region* region = RegisterRegion(data, length);
   return std::shared_ptr<Mapping>(new Mapping(data, length, kind, region));
+#endif
 }
 
 std::shared_ptr<Mapping> Mapping::Heap(size_t length) {
@@ -34,7 +51,9 @@ void Mapping::Unmap() {
     std::free(data_);
   } else {
     UnregisterRegion(region_);
+#ifndef _WIN32
     munmap(data_, length_);
+#endif
   }
   region_ = nullptr;
   data_ = nullptr;

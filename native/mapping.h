@@ -10,6 +10,8 @@
 
 namespace memfile {
 
+uint64_t PageSize();
+
 class Mapping {
  public:
   enum class Kind { SharedWrite, SharedRead, PrivateCopy, Heap };
