@@ -177,7 +177,8 @@ export const MODES = ['r', 'r+', 'w', 'w+', 'a', 'a+', 'x+', 'rt'] as const;
 const BUFFERINGS = [undefined, undefined, -1, 1, 1, 2, 3, 7, 64] as const;
 const PIECES = ['a', 'b', 'xyz', 'hello', ' ', '\t', '\n', '\n', '\r', '\r\n', '\r\n', '\r\r\n', 'é', 'ÿ', '€', '中', '\u0085', '\u2028', '\x00'];
 const ASTRAL = ['😀', '𝄞'];
-const BAD_BYTES = [[0xff], [0x80], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x9f], [0x00], [0xfe, 0xff], [0x0d]];
+// (never a complete astral character: lengths count code points in Python, UTF-16 units here)
+const BAD_BYTES = [[0xff], [0x80], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x41], [0x00], [0xfe, 0xff], [0x0d]];
 
 type Rng = ReturnType<typeof prng>;
 

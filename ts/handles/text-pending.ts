@@ -22,7 +22,19 @@ export class PendingWrites {
    * `unitBytes`: bytes per UTF-16 unit when fixed (1 latin-1/ascii, 2 utf-16), 0 for
    * UTF-8 (1 to 3). `encode` turns deferred text into bytes (BOM included if due).
    */
-  constructor(private readonly unitBytes: number, private readonly encode: (text: string) => Buffer) {}
+  private readonly scratch: Buffer;
+
+  /**
+   * `direct`: 'utf8' or 'latin1' when deferred text is plain Buffer-encodable (no BOM, no
+   * state), else null and `encode` is used.
+   */
+  constructor(
+    private readonly unitBytes: number,
+    private readonly encode: (text: string) => Buffer,
+    private readonly direct: 'utf8' | 'latin1' | null = null,
+  ) {
+    this.scratch = direct === null ? Buffer.alloc(0) : Buffer.allocUnsafeSlow(3 * CHUNK_SIZE + 1024);
+  }
 
   get empty(): boolean {
     return this.bytes === 0 && this.head.length === 0 && this.tail.length === 0 && this.parts.length === 0;
@@ -90,15 +102,25 @@ export class PendingWrites {
     return this.bytes >= CHUNK_SIZE;
   }
 
-  /** Everything pending as one Buffer (null when nothing is), and the queue emptied. */
-  take(): Buffer | null {
+  /**
+   * Everything pending as one byte view (null when nothing is), and the queue emptied.
+   * Pure UTF-8 / latin-1 text is encoded into a reused scratch buffer: the view is only
+   * valid until the next take(), which is fine for buffer.write(), which copies at once.
+   */
+  take(): Uint8Array | null {
     const text = this.head + this.tail;
     const parts = this.parts;
-    if (text.length > 0) parts.push(this.encode(text));
     this.parts = [];
     this.head = '';
     this.tail = '';
     this.bytes = 0; // `known` survives: it is about the text pushText() is about to queue
+    if (parts.length === 0 && this.direct !== null) {
+      if (text.length === 0) return null;
+      const need = text.length * (this.unitBytes || 3);
+      const target = need <= this.scratch.length ? this.scratch : Buffer.allocUnsafe(need);
+      return target.subarray(0, target.write(text, 0, this.direct));
+    }
+    if (text.length > 0) parts.push(this.encode(text));
     if (parts.length === 0) return null;
     return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }

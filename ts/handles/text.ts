@@ -106,7 +106,9 @@ export class TextHandle extends IOBase<string> {
   #chunkId = 0;
   #used = 0;
   #snapshot: Snapshot | null = null;
-  #b2c = 0;
+  /** CPython's b2cratio, kept as its parts: bytes and text of the last chunk read */
+  #ratioBytes = 0;
+  #ratioText = '';
   /** the decoder may differ from its reset state (a write must reset it, as CPython does) */
   #decoderDirty = false;
   /** a read happened since the last write or seek: the next write first moves to the text position */
@@ -140,8 +142,8 @@ export class TextHandle extends IOBase<string> {
 
   #makePending(encoder: IncrementalEncoder | null): PendingWrites {
     switch (this.#deferral) {
-      case 'utf8': return new PendingWrites(0, (t) => Buffer.from(t, 'utf8'));
-      case 'latin1': case 'ascii': return new PendingWrites(1, (t) => Buffer.from(t, 'latin1'));
+      case 'utf8': return new PendingWrites(0, (t) => Buffer.from(t, 'utf8'), 'utf8');
+      case 'latin1': case 'ascii': return new PendingWrites(1, (t) => Buffer.from(t, 'latin1'), 'latin1');
       case 'utf16': return new PendingWrites(2, (t) => encoder!.encode(t));
       default: return new PendingWrites(0, (t) => encoder!.encode(t));
     }
@@ -198,16 +200,23 @@ export class TextHandle extends IOBase<string> {
     const decoder = this.#decoder!;
     const state = decoder.getstate();
     let size = CHUNK_SIZE;
-    if (sizeHint > 0) size = Math.min(MAX_CHUNK, Math.max(CHUNK_SIZE, Math.floor(Math.max(this.#b2c, 1) * sizeHint)));
+    if (sizeHint > 0) size = Math.min(MAX_CHUNK, Math.max(CHUNK_SIZE, Math.floor(Math.max(this.#b2c(), 1) * sizeHint)));
     const input = this.#buffer.read1(size);
     this.#decoderDirty = true;
     const decoded = decoder.decode(input, input.length === 0);
     this.#chars = decoded;
     this.#chunkId++;
     this.#used = 0;
-    this.#b2c = decoded.length > 0 ? input.length / decoded.length : 0;
+    this.#ratioBytes = input.length;
+    this.#ratioText = decoded;
     this.#snapshot = { flags: state.flag, pending: state.pending, input };
     return input.length > 0 || decoded.length > 0;
+  }
+
+  /** Bytes per character of the last chunk, characters counted as CPython does (code points). */
+  #b2c(): number {
+    const text = this.#ratioText;
+    return text.length > 0 ? this.#ratioBytes / codePoints(text, text.length) : 0;
   }
 
   /** Up to n decoded units (n < 0: all), one more rather than half a surrogate pair. */
@@ -336,7 +345,8 @@ export class TextHandle extends IOBase<string> {
     if (this.#closed) throw closedError('read');
     if (this.#decoder === null) throw notReadable('read');
     this.#readSinceSeek = true;
-    if (this.#eol !== '' && this.#pending.empty) {
+    // No pending-write check: a write empties #chars, so text found here means none is queued.
+    if (this.#eol !== '') {
       const chars = this.#chars;
       const used = this.#used;
       const i = chars.indexOf(this.#eol, used);
@@ -484,7 +494,9 @@ export class TextHandle extends IOBase<string> {
   /** Walks the decoder from the snapshot to the current character (textio.c's tell() body). */
   #rebuild(decoder: TextDecoderLike, cookie: Cookie, input: Uint8Array): Cookie {
     let skip = this.#used;
-    let skipBytes = Math.trunc(this.#b2c * skip);
+    // Clamped: after a seek() the ratio is the last chunk's, and CPython's C code then reads
+    // past the end of next_input (_pyio asserts this never happens).
+    let skipBytes = Math.min(input.length, Math.trunc(this.#b2c() * codePoints(this.#chars, skip)));
     let skipBack = 1;
     while (skipBytes > 0) {
       this.#setDecoderState(cookie);
@@ -648,6 +660,21 @@ export class TextHandle extends IOBase<string> {
     this.flush();
     return this.#buffer.truncate(length ?? this.#bytePosition());
   }
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Code points in s[0, end) (end never splits a pair): what CPython's lengths count. */
+function codePoints(s: string, end: number): number {
+  if (!SURROGATE.test(s)) return end;
+  let n = end;
+  for (let i = 0; i < end - 1; i++) {
+    if (isPairCut(s, i + 1)) {
+      n--;
+      i++;
+    }
+  }
+  return n;
 }
 
 /** Does `end` fall between the halves of a surrogate pair? */
