@@ -247,6 +247,35 @@ test('writes reach the block on flush, seek, close, a full 8 KiB chunk, and each
   mf.close();
 });
 
+test('the 8 KiB pending-text rule matches CPython byte for byte (what the block holds after each write)', () => {
+  // Sizes around the limit, ASCII and multi-byte (UTF-8 and UTF-16 BOMs count too).
+  const pieces = ['a'.repeat(5000), 'b'.repeat(3192), 'c', 'é'.repeat(2000), 'd'.repeat(4191), 'e', '€'.repeat(2730), 'f'.repeat(2),
+    'g'.repeat(8192), '中'.repeat(100), 'h'.repeat(8000), '😀'.repeat(48), 'i'.repeat(7), 'j'.repeat(9000)];
+  for (const encoding of ['utf-8', 'utf-8-sig', 'utf-16', 'latin-1']) {
+    const input = encoding === 'latin-1' ? pieces.map((p) => p.replace(/[^\x00-\xff]/gu, 'x')) : pieces;
+    const expected = JSON.parse(python(`
+import json, os, sys
+pieces, enc = json.loads(sys.stdin.read())
+path = '/dev/shm/memfile-text-chunks-%d' % os.getpid()
+sizes = []
+with open(path, 'w', encoding=enc) as f:
+    for p in pieces:
+        f.write(p)
+        sizes.append(os.path.getsize(path))
+os.unlink(path)
+print(json.dumps(sizes))`, JSON.stringify([input, encoding]))) as number[];
+    const mf = new MemFile();
+    const h = mf.open('w', { encoding });
+    const sizes = input.map((p) => {
+      h.write(p);
+      return mf.size;
+    });
+    h.close();
+    assert.equal(sizes, expected, encoding);
+    mf.close();
+  }
+});
+
 test('write() after reading lands at the text position (CPython: after its read-ahead); truncate() cuts there', () => {
   const mf = MemFile.from('hello world\nsecond line\n');
   const h = mf.open('r+');

@@ -16,7 +16,8 @@
 //   its safe start point where the characters already returned are complete.
 // - tell() works while iterating (CPython raises "telling position disabled by next()").
 // - Lengths are UTF-16 units, not code points; read(n)/readline(n) never split a pair.
-import { lookupCodec, type Codec, type DecoderState, type ErrorsMode, type IncrementalEncoder } from '../codecs';
+import type * as Codecs from '../codecs';
+import type { Codec, DecoderState, ErrorsMode, IncrementalEncoder } from '../codecs';
 import { invalidArgType, invalidArgValue, systemError } from '../errors';
 import { given, validateInt, validateUint } from '../validate';
 import { closedError, IOBase, notReadable, notWritable, optionalInt } from './base';
@@ -47,6 +48,15 @@ interface Snapshot {
 }
 
 const EMPTY = new Uint8Array(0);
+
+// The codecs (and iconv-lite behind the legacy ones) load on the first text open, not when
+// the package is imported: binary users never pay for them.
+let codecs: typeof Codecs | undefined;
+function lookupCodec(name: string): Codec {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  codecs ??= require('../codecs') as typeof Codecs;
+  return codecs.lookupCodec(name);
+}
 /** Largest single read1() a big read(n) asks for. */
 const MAX_CHUNK = 1 << 26;
 
