@@ -8,7 +8,21 @@
 // for most of a chunk.
 export const CHUNK_SIZE = 8192;
 
-export class PendingWrites {
+/** What TextHandle.write() queues into (see the two implementations below). */
+export interface Pending {
+  readonly empty: boolean;
+  readonly hasText: boolean;
+  wouldExceedText(s: string, extra: number): boolean;
+  pushText(s: string, extra: number): void;
+  settleText(): void;
+  wouldExceedBytes(n: number): boolean;
+  pushBytes(b: Uint8Array): void;
+  full(): boolean;
+  take(): Uint8Array | null;
+}
+
+/** Text kept as text, encoded by `encode` on take() (BOM-bearing or fixed-width codecs). */
+export class PendingWrites implements Pending {
   private parts: Buffer[] = [];
   /** exact byte length of parts + head (+ BOMs counted for tail text) */
   private bytes = 0;
@@ -22,19 +36,7 @@ export class PendingWrites {
    * `unitBytes`: bytes per UTF-16 unit when fixed (1 latin-1/ascii, 2 utf-16), 0 for
    * UTF-8 (1 to 3). `encode` turns deferred text into bytes (BOM included if due).
    */
-  private readonly scratch: Buffer;
-
-  /**
-   * `direct`: 'utf8' or 'latin1' when deferred text is plain Buffer-encodable (no BOM, no
-   * state), else null and `encode` is used.
-   */
-  constructor(
-    private readonly unitBytes: number,
-    private readonly encode: (text: string) => Buffer,
-    private readonly direct: 'utf8' | 'latin1' | null = null,
-  ) {
-    this.scratch = direct === null ? Buffer.alloc(0) : Buffer.allocUnsafeSlow(3 * CHUNK_SIZE + 1024);
-  }
+  constructor(private readonly unitBytes: number, private readonly encode: (text: string) => Buffer) {}
 
   get empty(): boolean {
     return this.bytes === 0 && this.head.length === 0 && this.tail.length === 0 && this.parts.length === 0;
@@ -102,11 +104,7 @@ export class PendingWrites {
     return this.bytes >= CHUNK_SIZE;
   }
 
-  /**
-   * Everything pending as one byte view (null when nothing is), and the queue emptied.
-   * Pure UTF-8 / latin-1 text is encoded into a reused scratch buffer: the view is only
-   * valid until the next take(), which is fine for buffer.write(), which copies at once.
-   */
+  /** Everything pending as one Buffer (null when nothing is), and the queue emptied. */
   take(): Uint8Array | null {
     const text = this.head + this.tail;
     const parts = this.parts;
@@ -114,12 +112,6 @@ export class PendingWrites {
     this.head = '';
     this.tail = '';
     this.bytes = 0; // `known` survives: it is about the text pushText() is about to queue
-    if (parts.length === 0 && this.direct !== null) {
-      if (text.length === 0) return null;
-      const need = text.length * (this.unitBytes || 3);
-      const target = need <= this.scratch.length ? this.scratch : Buffer.allocUnsafe(need);
-      return target.subarray(0, target.write(text, 0, this.direct));
-    }
     if (text.length > 0) parts.push(this.encode(text));
     if (parts.length === 0) return null;
     return parts.length === 1 ? parts[0] : Buffer.concat(parts);
@@ -132,3 +124,111 @@ export class PendingWrites {
     this.tail = '';
   }
 }
+
+/**
+ * UTF-8 and latin-1 (no BOM, no state): pending bytes live in a reused scratch buffer.
+ * Text is kept as a rope only while the upper bound (3 bytes a unit for UTF-8) says the
+ * chunk rule cannot fire; when it might, the rope is encoded into the scratch, which is the
+ * exact count and the encoding in one pass. Near the limit a single write is encoded on its
+ * own to learn its exact size. Every character is encoded once; a chunk costs about a dozen
+ * Buffer#write calls.
+ */
+export class DirectPending implements Pending {
+  private buf: Buffer;
+  /** exact bytes encoded at the start of `buf` */
+  private used = 0;
+  /** text not yet encoded */
+  private rope = '';
+  /** size of the write wouldExceedText() encoded on its own, at `knownAt` (-1: none) */
+  private known = -1;
+  private knownAt = 0;
+  private readonly perUnit: number;
+
+  constructor(private readonly encoding: 'utf8' | 'latin1') {
+    this.perUnit = encoding === 'utf8' ? 3 : 1;
+    this.buf = Buffer.allocUnsafeSlow(DIRECT_SCRATCH);
+  }
+
+  get empty(): boolean {
+    return this.used === 0 && this.rope.length === 0;
+  }
+
+  get hasText(): boolean {
+    return !this.empty;
+  }
+
+  private room(n: number): void {
+    if (n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(n, 2 * this.buf.length));
+    this.buf.copy(bigger, 0, 0, Math.max(this.used, this.known >= 0 ? this.knownAt + this.known : 0));
+    this.buf = bigger;
+  }
+
+  private encodeRope(): void {
+    const rope = this.rope;
+    if (rope.length === 0) return;
+    this.room(this.used + rope.length * this.perUnit);
+    this.used += this.buf.write(rope, this.used, this.encoding);
+    this.rope = '';
+  }
+
+  wouldExceedText(s: string, extra: number): boolean {
+    void extra; // no BOM in these encodings
+    const units = s.length;
+    this.known = -1;
+    const per = this.perUnit;
+    if (this.used + per * (this.rope.length + units) <= CHUNK_SIZE) return false;
+    this.encodeRope();
+    if (this.used + per * units <= CHUNK_SIZE) return false;
+    if (this.used + units > CHUNK_SIZE) return true;
+    this.room(this.used + per * units);
+    this.knownAt = this.used;
+    this.known = this.buf.write(s, this.used, this.encoding);
+    return this.used + this.known > CHUNK_SIZE;
+  }
+
+  pushText(s: string): void {
+    const known = this.known;
+    if (known < 0) {
+      this.rope += s;
+      return;
+    }
+    if (this.knownAt !== this.used) this.buf.copyWithin(this.used, this.knownAt, this.knownAt + known);
+    this.used += known;
+    this.known = -1;
+  }
+
+  settleText(): void {
+    this.encodeRope();
+  }
+
+  wouldExceedBytes(n: number): boolean {
+    this.encodeRope();
+    return this.used + n > CHUNK_SIZE;
+  }
+
+  pushBytes(b: Uint8Array): void {
+    this.encodeRope();
+    this.room(this.used + b.length);
+    this.buf.set(b, this.used);
+    this.used += b.length;
+  }
+
+  full(): boolean {
+    if (this.used + this.rope.length >= CHUNK_SIZE) return true;
+    if (this.used + this.perUnit * this.rope.length < CHUNK_SIZE) return false;
+    this.encodeRope();
+    return this.used >= CHUNK_SIZE;
+  }
+
+  /** The pending bytes as a view of the scratch (valid until the next call: buffer.write() copies at once). */
+  take(): Uint8Array | null {
+    this.encodeRope();
+    const n = this.used;
+    this.used = 0; // a `known` write stays where it is (at knownAt) for pushText()
+    if (n === 0) return null;
+    return this.buf.subarray(0, n);
+  }
+}
+
+const DIRECT_SCRATCH = 4 * CHUNK_SIZE;

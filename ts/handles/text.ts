@@ -24,7 +24,7 @@ import { closedError, IOBase, notReadable, notWritable, optionalInt } from './ba
 import type { BufferedIO } from './buffered';
 import { CookieJar, type Cookie } from './text-cookie';
 import { LineFinder, NewlineDecoder, PlainDecoder, type Newline, type TextDecoderLike } from './newlines';
-import { CHUNK_SIZE, PendingWrites } from './text-pending';
+import { CHUNK_SIZE, DirectPending, PendingWrites, type Pending } from './text-pending';
 
 export type { Newline } from './newlines';
 
@@ -107,7 +107,7 @@ export class TextHandle extends IOBase<string> {
   readonly #writeNl: string | null;
   readonly #deferral: Deferral;
   readonly #bomName: boolean;
-  readonly #pending: PendingWrites;
+  readonly #pending: Pending;
   readonly #cookies = new CookieJar();
   #closed = false;
   // Read side: CPython's decoded_chars, decoded_chars_used, snapshot, b2cratio.
@@ -150,10 +150,10 @@ export class TextHandle extends IOBase<string> {
     if (encoder !== null && buffer.tell() !== 0) encoder.setstate(0);
   }
 
-  #makePending(encoder: IncrementalEncoder | null): PendingWrites {
+  #makePending(encoder: IncrementalEncoder | null): Pending {
     switch (this.#deferral) {
-      case 'utf8': return new PendingWrites(0, (t) => Buffer.from(t, 'utf8'), 'utf8');
-      case 'latin1': case 'ascii': return new PendingWrites(1, (t) => Buffer.from(t, 'latin1'), 'latin1');
+      case 'utf8': return new DirectPending('utf8');
+      case 'latin1': case 'ascii': return new DirectPending('latin1');
       case 'utf16': return new PendingWrites(2, (t) => encoder!.encode(t));
       default: return new PendingWrites(0, (t) => encoder!.encode(t));
     }
