@@ -98,14 +98,15 @@ int CreateShm(const std::string& name) {
 }
 
 int OpenShm(const std::string& name, bool read_only) {
-  int fd = shm_open(ShmPath(name).c_str(), (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
-  if (fd < 0) Throw(errno, "shm_open");
+  // O_NONBLOCK: a FIFO planted under that name must not hang the open.
+  int fd = shm_open(ShmPath(name).c_str(), (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0) Throw(errno == ENXIO ? EINVAL : errno, "shm_open");
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    int err = errno != 0 ? errno : EINVAL;
     close(fd);
-    Throw(err == 0 ? EINVAL : EINVAL, "shm_open", "not a regular shared memory object");
+    Throw(EINVAL, "shm_open", "not a regular shared memory object");
   }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return fd;
 }
 

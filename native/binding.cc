@@ -102,9 +102,11 @@ class BlockWrap : public Napi::ObjectWrap<BlockWrap> {
                        uint64_t end);
   Napi::Value State(const Napi::CallbackInfo& info);
 
-  // Detaches views matching `pred`; unmaps their mappings when `unmap`.
+  // Detaches views matching `pred`. With `unmap`, their file mappings are
+  // unmapped and heap memory that is no longer the block's is freed; `final`
+  // frees the block's own heap memory too (the block is closing).
   template <typename Pred>
-  void DetachViews(Napi::Env env, Pred pred, bool unmap);
+  void DetachViews(Napi::Env env, Pred pred, bool unmap, bool final = false);
   void AfterResize(Napi::Env env, const Mapping* before);
 
   std::unique_ptr<Block> block_;
@@ -175,13 +177,13 @@ BlockWrap::~BlockWrap() {
 void BlockWrap::CloseNow(bool detach_views) {
   if (!block_ || block_->closed()) return;
   if (detach_views) {
-    DetachViews(views_->env, [](const ViewEntry&) { return true; }, true);
+    DetachViews(views_->env, [](const ViewEntry&) { return true; }, true, true);
   }
-  block_->Close();
+  block_->Close(detach_views);
 }
 
 template <typename Pred>
-void BlockWrap::DetachViews(Napi::Env env, Pred pred, bool unmap) {
+void BlockWrap::DetachViews(Napi::Env env, Pred pred, bool unmap, bool final) {
   std::vector<ViewEntry> doomed;
   for (auto it = views_->entries.begin(); it != views_->entries.end();) {
     if (pred(it->second)) {
@@ -197,7 +199,9 @@ void BlockWrap::DetachViews(Napi::Env env, Pred pred, bool unmap) {
       napi_detach_arraybuffer(env, value);
     }
     napi_delete_reference(env, e.ref);
-    if (unmap && e.mapping && e.mapping->kind() != Mapping::Kind::Heap) e.mapping->Unmap();
+    if (!unmap || !e.mapping) continue;
+    bool ours = e.mapping.get() == block_->current();
+    if (e.mapping->kind() != Mapping::Kind::Heap || !ours || final) e.mapping->Unmap();
   }
 }
 
@@ -205,7 +209,7 @@ void BlockWrap::AfterResize(Napi::Env env, const Mapping* before) {
   // Heap blocks move when they grow; views of the old memory would be stale.
   if (block_->backing() == Backing::Heap && block_->current() != before) {
     const Mapping* now = block_->current();
-    DetachViews(env, [now](const ViewEntry& e) { return e.mapping.get() != now; }, false);
+    DetachViews(env, [now](const ViewEntry& e) { return e.mapping.get() != now; }, true);
   }
 }
 

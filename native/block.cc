@@ -309,9 +309,10 @@ void Block::Seal() {
   map_disabled_ = false;
 }
 
-void Block::Close() {
+void Block::Close(bool release) {
   if (closed_) return;
   closed_ = true;
+  if (release && main_) main_->Unmap();
   SetMain(nullptr);
   Publish();
   if (unlink_on_close_) UnlinkShm(name_);

@@ -48,7 +48,9 @@ class Block {
   uint64_t Truncate(uint64_t length);
   void Seal();
   int Fd();                // exposes the block
-  void Close();
+  // With `release`, the memory goes back now (every view must be detached
+  // first); without, views still alive keep their pages (garbage collection).
+  void Close(bool release = false);
 
   // The mapping a view over [offset, offset+length) should use, and its base
   // pointer. Never null for length > 0 unless the OS refuses a mapping, in

@@ -40,15 +40,27 @@ std::shared_ptr<Mapping> Mapping::MapFile(int fd, size_t length, Kind kind) {
 }
 
 std::shared_ptr<Mapping> Mapping::Heap(size_t length) {
+#ifdef _WIN32
   void* p = std::calloc(length == 0 ? 1 : length, 1);
   if (p == nullptr) return nullptr;
+#else
+  // Anonymous pages, not malloc: zero-filled lazily (sparse), and returned to
+  // the OS the moment they are unmapped instead of lingering in an arena.
+  size_t bytes = length == 0 ? static_cast<size_t>(PageSize()) : length;
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+#endif
   return std::shared_ptr<Mapping>(new Mapping(static_cast<uint8_t*>(p), length, Kind::Heap, nullptr));
 }
 
 void Mapping::Unmap() {
   if (data_ == nullptr) return;
   if (kind_ == Kind::Heap) {
+#ifdef _WIN32
     std::free(data_);
+#else
+    munmap(data_, length_ == 0 ? static_cast<size_t>(PageSize()) : length_);
+#endif
   } else {
     UnregisterRegion(region_);
 #ifndef _WIN32
