@@ -10,6 +10,9 @@ import { MemFile } from '../ts/index';
 
 // 100,000 takes ~40 s on this 2-core machine, too long for CI: CI runs 20,000,
 // `npm run soak` runs 100,000 (MEMFILE_LEAK_CYCLES=100000).
+// Under ASan (npm run test:asan) freed memory sits in its quarantine, so RSS
+// bounds only catch gross leaks there; fd, mapping and shm checks are unchanged.
+const RSS_SLACK = process.env.MEMFILE_SANITIZER ? 256 : 0;
 const CYCLES = Number(process.env.MEMFILE_LEAK_CYCLES ?? 20_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 const test = suite('reliability: leaks');
@@ -85,7 +88,7 @@ test(`${CYCLES} create/write/read/close cycles (memfd, exposed memfd, shm, handl
   assert.ok(memfdMaps() <= maps, `memfd mappings grew: ${maps} -> ${memfdMaps()}`);
   assert.equal(shmLeft(), [], 'every shm name unlinked');
   if (process.env.MEMFILE_VERBOSE) console.log(`cycles RSS MiB: ${rss0.toFixed(1)} -> ${rss1.toFixed(1)} -> ${rss2.toFixed(1)}`);
-  assert.ok(rss2 - rss1 < 16, `RSS grew ${(rss2 - rss1).toFixed(1)} MiB over the last ${CYCLES / 2} cycles (${(rss1 - rss0).toFixed(1)} MiB over the first)`);
+  assert.ok(rss2 - rss1 < 16 + RSS_SLACK, `RSS grew ${(rss2 - rss1).toFixed(1)} MiB over the last ${CYCLES / 2} cycles (${(rss1 - rss0).toFixed(1)} MiB over the first)`);
 });
 
 test(`${CYCLES} forgotten MemFiles and handles are closed by the garbage collector`, async () => {
@@ -117,7 +120,7 @@ test(`${CYCLES} forgotten MemFiles and handles are closed by the garbage collect
   assert.equal(shmLeft(), [], 'every forgotten shm name was unlinked');
   const grew = rssMiB() - rss1;
   if (process.env.MEMFILE_VERBOSE) console.log(`forgotten RSS MiB: second half grew ${grew.toFixed(1)}`);
-  assert.ok(grew < 8, `RSS grew ${grew.toFixed(1)} MiB over the last ${CYCLES / 2} forgotten MemFiles`);
+  assert.ok(grew < 8 + RSS_SLACK, `RSS grew ${grew.toFixed(1)} MiB over the last ${CYCLES / 2} forgotten MemFiles`);
 });
 
 // The heap backing on its own, with fewer cycles: each block holds >= 64 KiB,
@@ -143,7 +146,7 @@ for (const how of ['closed', 'forgotten'] as const) {
       await settle();
     }
     const grew = rssMiB() - rss;
-    assert.ok(grew < 16, `RSS grew ${grew.toFixed(1)} MiB over 2,000 ${how} heap MemFiles (~${((grew * 1024) / 2000).toFixed(0)} KiB each)`);
+    assert.ok(grew < 16 + RSS_SLACK, `RSS grew ${grew.toFixed(1)} MiB over 2,000 ${how} heap MemFiles (~${((grew * 1024) / 2000).toFixed(0)} KiB each)`);
   });
 }
 
