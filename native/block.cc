@@ -21,7 +21,7 @@ uint64_t RoundUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 // kernel's write path, which allocates and fills pages about twice as fast as
 // faulting them in one by one through the mapping. Existing pages are faster
 // through the mapping.
-constexpr size_t kBigFreshWrite = 16 * 1024;
+constexpr size_t kBigFreshWrite = 4096;
 }  // namespace
 
 // Brackets every public operation: JavaScript may have grown the block since

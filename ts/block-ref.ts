@@ -13,7 +13,7 @@ const SIZE = 0;
 const PHYSICAL = 1;
 const GENERATION = 2;
 const FAST = 3;
-const BIG_WRITE = 16 * 1024;
+const BIG_WRITE = 4096;
 
 export class BlockRef {
   readonly native: NativeBlock;
