@@ -195,6 +195,16 @@ export class MemFile {
   pread(offset: number, size: number, buffer?: null): PreadResult<Buffer>;
   pread<T extends ArrayBufferView>(offset: number, size: number, buffer: T): PreadResult<T>;
   pread(offset: number, size: number, buffer?: ArrayBufferView | null): PreadResult<ArrayBufferView> {
+    const open = this.#ref;
+    if (
+      buffer instanceof Uint8Array && open !== null &&
+      typeof offset === 'number' && typeof size === 'number' &&
+      Number.isSafeInteger(offset) && Number.isSafeInteger(size) &&
+      offset >= 0 && size >= 0 && size <= buffer.byteLength
+    ) {
+      // The common case, checked in one go; anything unusual takes the path below.
+      return { bytesRead: open.read(offset, buffer, 0, size), buffer };
+    }
     validateUint(offset, 'offset');
     validateUint(size, 'size');
     const ref = this.#ref;

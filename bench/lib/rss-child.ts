@@ -46,5 +46,12 @@ if (contender === 'memfile') {
   throw new Error(`unknown contender ${contender}`);
 }
 const after = status();
-void keep;
-process.stdout.write(JSON.stringify({ before, after }) + '\n');
+// A memfd's pages are memory even when no mapping shows them in RSS (big
+// writes go through the kernel's write path): count the file's allocation,
+// minus what RssShmem already counts.
+let unmappedKiB = 0;
+if (keep instanceof MemFile) {
+  const allocatedKiB = (fs.fstatSync(keep.fd).blocks * 512) / 1024;
+  unmappedKiB = Math.max(0, allocatedKiB - (after.RssShmem ?? 0));
+}
+process.stdout.write(JSON.stringify({ before, after, unmappedKiB }) + '\n');
