@@ -50,7 +50,17 @@ async function main(): Promise<void> {
   progress(`done in ${meta.seconds.toFixed(0)} s`);
 }
 
-main().catch((err) => {
+let finished = false;
+process.on('exit', (code) => {
+  // An awaited child that never reports back would otherwise end the run silently with 0.
+  if (!finished && code === 0) {
+    process.stderr.write('bench: the event loop emptied before the run finished (a case never settled)\n');
+    process.exitCode = 1;
+  }
+});
+
+main().then(() => (finished = true), (err) => {
+  finished = true;
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });
