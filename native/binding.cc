@@ -230,32 +230,39 @@ Bytes GetBytes(Napi::Env env, const Napi::Value& v) {
   return Bytes{static_cast<uint8_t*>(data), length};
 }
 
+// The (offset, bytes, start, length) arguments of read() and write(), with
+// the byte range checked against the typed array (a real throw, not assert).
+struct IoArgs {
+  uint64_t offset;
+  uint8_t* data;
+  size_t length;
+};
+
+IoArgs GetIoArgs(const Napi::CallbackInfo& info, const char* what) {
+  Napi::Env env = info.Env();
+  Bytes bytes = GetBytes(env, info[1]);
+  uint64_t start = ToU64(info[2]);
+  uint64_t length = ToU64(info[3]);
+  if (start > bytes.length || length > bytes.length - start) {
+    throw Napi::RangeError::New(env, std::string(what) + " range outside the buffer");
+  }
+  return IoArgs{ToU64(info[0]), bytes.data + start, static_cast<size_t>(length)};
+}
+
 // read(offset, target, targetStart, length) -> bytesRead
 Napi::Value BlockWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint64_t offset = ToU64(info[0]);
-  Bytes target = GetBytes(env, info[1]);
-  uint64_t start = ToU64(info[2]);
-  uint64_t length = ToU64(info[3]);
-  if (start > target.length || length > target.length - start) {
-    throw Napi::RangeError::New(env, "read range outside the target buffer");
-  }
-  size_t n = Guarded(env, [&] { return block_->Read(offset, target.data + start, length); });
+  IoArgs io = GetIoArgs(info, "read");
+  size_t n = Guarded(env, [&] { return block_->Read(io.offset, io.data, io.length); });
   return Napi::Number::New(env, static_cast<double>(n));
 }
 
 // write(offset, source, sourceStart, length)
 Napi::Value BlockWrap::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint64_t offset = ToU64(info[0]);
-  Bytes source = GetBytes(env, info[1]);
-  uint64_t start = ToU64(info[2]);
-  uint64_t length = ToU64(info[3]);
-  if (start > source.length || length > source.length - start) {
-    throw Napi::RangeError::New(env, "write range outside the source buffer");
-  }
+  IoArgs io = GetIoArgs(info, "write");
   const Mapping* before = block_->current();
-  Guarded(env, [&] { block_->Write(offset, source.data + start, length); });
+  Guarded(env, [&] { block_->Write(io.offset, io.data, io.length); });
   AfterResize(env, before);
   return env.Undefined();
 }
