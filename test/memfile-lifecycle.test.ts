@@ -7,6 +7,9 @@ import { MemFile } from '../ts/index';
 
 const test = suite('lifecycle');
 const gc = (globalThis as { gc?: () => void }).gc;
+// Under ASan (npm run test:asan) freed memory waits in its quarantine: RSS
+// bounds only catch gross leaks there; the fd and mapping checks are unchanged.
+const RSS_SLACK = process.env.MEMFILE_SANITIZER ? 256 : 0;
 
 function mapCount(): number {
   return fs.readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l.includes('memfd:')).length;
@@ -62,7 +65,7 @@ test('10,000 create/write/view/close cycles leave fds, mappings and RSS at basel
   await settle();
   assert.is(memfdFds(), fds);
   assert.ok(mapCount() <= maps, `mappings grew: ${maps} -> ${mapCount()}`);
-  assert.ok(rssMiB() - rss < 24, `RSS grew ${(rssMiB() - rss).toFixed(1)} MiB`);
+  assert.ok(rssMiB() - rss < 24 + RSS_SLACK, `RSS grew ${(rssMiB() - rss).toFixed(1)} MiB`);
 });
 
 test('10,000 forgotten MemFiles (with views) are closed by the garbage collector', async () => {
@@ -83,7 +86,7 @@ test('10,000 forgotten MemFiles (with views) are closed by the garbage collector
   assert.is(memfdFds(), fds, 'every forgotten fd was closed');
   assert.is(memfdFds('/memfd:forgotten'), 0);
   assert.ok(mapCount() <= 2, `memfd mappings left: ${mapCount()}`);
-  assert.ok(rssMiB() - rss < 24, `RSS grew ${(rssMiB() - rss).toFixed(1)} MiB`);
+  assert.ok(rssMiB() - rss < 24 + RSS_SLACK, `RSS grew ${(rssMiB() - rss).toFixed(1)} MiB`);
 });
 
 test('a view outlives its forgotten MemFile and stays valid', async () => {
