@@ -7,6 +7,13 @@ import { binding, NativeBlock } from './native';
 import { DEFAULT_NAME, kernelName, randomShmName, validateName, validateShmName } from './names';
 import { given, MAX_SAFE, toBytes, validateBytes, validateUint } from './validate';
 import { encodeText, decodeText } from './text-convert';
+// Types only: streams and handles load on first use (binary-only users never pay for codecs).
+import type * as Streams from './streams';
+import type * as Modes from './modes';
+import type * as Open from './open';
+import type { RawHandle } from './handles/raw';
+import type { BufferedReader, BufferedWriter, BufferedRandom } from './handles/buffered';
+import type { TextHandle } from './handles/text';
 
 export type Backing = 'memfd' | 'shm' | 'heap';
 
@@ -279,32 +286,32 @@ export class MemFile {
   }
 
   /** A node:stream Readable over [start, end] (end inclusive), as fs.createReadStream; see ts/streams.ts. */
-  createReadStream(options?: import('./streams').ReadStreamOptions | null): import('./streams').MemFileReadStream {
-    return (require('./streams') as typeof import('./streams')).createReadStream(this, options);
+  createReadStream(options?: Streams.ReadStreamOptions | null): Streams.MemFileReadStream {
+    return (require('./streams') as typeof Streams).createReadStream(this, options);
   }
 
   /** A node:stream Writable from `start`, as fs.createWriteStream (flags 'w' truncates, 'a' appends). */
-  createWriteStream(options?: import('./streams').WriteStreamOptions | null): import('./streams').MemFileWriteStream {
-    return (require('./streams') as typeof import('./streams')).createWriteStream(this, options);
+  createWriteStream(options?: Streams.WriteStreamOptions | null): Streams.MemFileWriteStream {
+    return (require('./streams') as typeof Streams).createWriteStream(this, options);
   }
 
   /** A WHATWG byte stream (BYOB-capable) of the content. */
   stream(): import('node:stream/web').ReadableStream<Uint8Array> {
-    return (require('./streams') as typeof import('./streams')).webStream(this);
+    return (require('./streams') as typeof Streams).webStream(this);
   }
 
   /**
    * A new handle with its own position, as Python's open(): binary + buffering 0 → RawHandle,
    * binary → BufferedReader ('r') / BufferedWriter ('w' 'a' 'x') / BufferedRandom ('+'), text → TextHandle.
    */
-  open(mode: import('./modes').BinaryMode, options: import('./modes').BinaryOpenOptions & { buffering: 0 }): import('./handles/raw').RawHandle;
-  open(mode: import('./modes').ReadBinaryMode, options?: import('./modes').BinaryOpenOptions | null): import('./handles/buffered').BufferedReader;
-  open(mode: import('./modes').WriteBinaryMode, options?: import('./modes').BinaryOpenOptions | null): import('./handles/buffered').BufferedWriter;
-  open(mode: import('./modes').UpdateBinaryMode, options?: import('./modes').BinaryOpenOptions | null): import('./handles/buffered').BufferedRandom;
-  open(mode?: import('./modes').TextMode | null, options?: import('./modes').TextOpenOptions | null): import('./handles/text').TextHandle;
-  open(mode?: string | null, options?: import('./modes').OpenOptions | null): import('./open').AnyHandle;
-  open(mode?: string | null, options?: import('./modes').OpenOptions | null): import('./open').AnyHandle {
-    return (require('./open') as typeof import('./open')).openFile(this, mode, options);
+  open(mode: Modes.BinaryMode, options: Modes.BinaryOpenOptions & { buffering: 0 }): RawHandle;
+  open(mode: Modes.ReadBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedReader;
+  open(mode: Modes.WriteBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedWriter;
+  open(mode: Modes.UpdateBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedRandom;
+  open(mode?: Modes.TextMode | null, options?: Modes.TextOpenOptions | null): TextHandle;
+  open(mode?: string | null, options?: Modes.OpenOptions | null): Open.AnyHandle;
+  open(mode?: string | null, options?: Modes.OpenOptions | null): Open.AnyHandle {
+    return (require('./open') as typeof Open).openFile(this, mode, options);
   }
 
   seal(): void {
