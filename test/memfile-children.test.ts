@@ -98,6 +98,19 @@ test('MemFile.attach(name) in a Node child reads what we wrote to an shm block',
   file.close();
 });
 
+test('a process that calls process.exit() leaves no shm object behind', () => {
+  const name = `exit-${process.pid}-${Date.now()}`;
+  const script = `const { MemFile } = require(${JSON.stringify(path.join(__dirname, '..', 'ts', 'index.ts'))});
+const f = new MemFile(${JSON.stringify(name)}, { backing: 'shm' });
+f.pwrite(0, 'data');
+require('fs').writeSync(1, String(require('fs').existsSync('/dev/shm/' + f.name)));
+process.exit(3);`;
+  const out = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+  assert.is(out.status, 3, out.stderr);
+  assert.is(out.stdout, 'true', 'the object existed while the process ran');
+  assert.not.ok(require('node:fs').existsSync(`/dev/shm/${name}`), 'unlinked at exit');
+});
+
 test('a worker thread does MemFile.fromFd(fd) and its writes are seen here', async () => {
   const file = MemFile.from('parent data....');
   // tsx's require hook, so the worker can load a TypeScript fixture.
