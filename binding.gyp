@@ -22,7 +22,10 @@
         "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
         "OTHER_CFLAGS": ["-Wall", "-Wextra"]
       },
-      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } },
+      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } },
+      "conditions": [
+        ["OS=='win'", { "defines": ["NOMINMAX", "WIN32_LEAN_AND_MEAN"] }]
+      ],
       "configurations": {
         "Release": {
           "cflags": ["-O3"],
