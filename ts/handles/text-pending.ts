@@ -125,13 +125,20 @@ export class PendingWrites implements Pending {
   }
 }
 
+interface WellFormed {
+  isWellFormed(): boolean;
+}
+const NOT_LATIN1 = /[^\x00-\xff]/;
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 /**
  * UTF-8 and latin-1 (no BOM, no state): pending bytes live in a reused scratch buffer.
  * Text is kept as a rope only while the upper bound (3 bytes a unit for UTF-8) says the
  * chunk rule cannot fire; when it might, the rope is encoded into the scratch, which is the
  * exact count and the encoding in one pass. Near the limit a single write is encoded on its
  * own to learn its exact size. Every character is encoded once; a chunk costs about a dozen
- * Buffer#write calls.
+ * Buffer#write calls. Most writes take tryPush(): one bound check, one well-formedness check,
+ * one concatenation.
  */
 export class DirectPending implements Pending {
   private buf: Buffer;
@@ -143,10 +150,34 @@ export class DirectPending implements Pending {
   private known = -1;
   private knownAt = 0;
   private readonly perUnit: number;
+  private readonly utf8: boolean;
 
-  constructor(private readonly encoding: 'utf8' | 'latin1') {
-    this.perUnit = encoding === 'utf8' ? 3 : 1;
+  /** the characters the encoding can't take as text (null for UTF-8: lone surrogates) */
+  private readonly foreign: RegExp | null;
+
+  /** `encoding`: ascii queues ASCII text and encodes it as latin-1 (the same bytes). */
+  constructor(encoding: 'utf8' | 'latin1' | 'ascii') {
+    this.utf8 = encoding === 'utf8';
+    this.perUnit = this.utf8 ? 3 : 1;
+    this.foreign = encoding === 'latin1' ? NOT_LATIN1 : encoding === 'ascii' ? NOT_ASCII : null;
     this.buf = Buffer.allocUnsafeSlow(DIRECT_SCRATCH);
+  }
+
+  /** Can s be queued as text (else the codec must encode it now, for its error handling)? */
+  canDefer(s: string): boolean {
+    const foreign = this.foreign;
+    return foreign === null ? (s as unknown as WellFormed).isWellFormed() : !foreign.test(s);
+  }
+
+  /**
+   * The common write in one step: queues s when it can be deferred and even at 3 bytes a
+   * unit the queue stays under the chunk size, so CPython's rule can't flush before or
+   * after it. False (nothing done) when the caller must take the full path.
+   */
+  tryPush(s: string): boolean {
+    if (this.used + this.perUnit * (this.rope.length + s.length) >= CHUNK_SIZE || !this.canDefer(s)) return false;
+    this.rope += s;
+    return true;
   }
 
   get empty(): boolean {
@@ -164,12 +195,17 @@ export class DirectPending implements Pending {
     this.buf = bigger;
   }
 
+  /** Encodes s at `at` (room already made); returns the byte count. */
+  private encodeAt(s: string, at: number): number {
+    return this.buf.write(s, at, this.utf8 ? 'utf8' : 'latin1');
+  }
+
   private encodeRope(): void {
-    const rope = this.rope;
-    if (rope.length === 0) return;
-    this.room(this.used + rope.length * this.perUnit);
-    this.used += this.buf.write(rope, this.used, this.encoding);
+    const text = this.rope;
+    if (text.length === 0) return;
     this.rope = '';
+    this.room(this.used + text.length * this.perUnit);
+    this.used += this.encodeAt(text, this.used);
   }
 
   wouldExceedText(s: string, extra: number): boolean {
@@ -183,7 +219,7 @@ export class DirectPending implements Pending {
     if (this.used + units > CHUNK_SIZE) return true;
     this.room(this.used + per * units);
     this.knownAt = this.used;
-    this.known = this.buf.write(s, this.used, this.encoding);
+    this.known = this.encodeAt(s, this.used);
     return this.used + this.known > CHUNK_SIZE;
   }
 

@@ -108,6 +108,8 @@ export class TextHandle extends IOBase<string> {
   readonly #deferral: Deferral;
   readonly #bomName: boolean;
   readonly #pending: Pending;
+  /** #pending when write() may take the short path (no newline translation, no line buffering) */
+  readonly #direct: DirectPending | null;
   readonly #cookies = new CookieJar();
   #closed = false;
   // Read side: CPython's decoded_chars, decoded_chars_used, snapshot, b2cratio.
@@ -146,6 +148,8 @@ export class TextHandle extends IOBase<string> {
     const encoder = buffer.writable ? codec.newEncoder(options.errors) : null;
     this.#encoder = encoder;
     this.#pending = this.#makePending(encoder);
+    const pending = this.#pending;
+    this.#direct = encoder !== null && pending instanceof DirectPending && this.#writeNl === null && !this.lineBuffering ? pending : null;
     // Don't write a BOM in the middle of a file (CPython: encoder.setstate(0) when tell() != 0).
     if (encoder !== null && buffer.tell() !== 0) encoder.setstate(0);
   }
@@ -153,7 +157,8 @@ export class TextHandle extends IOBase<string> {
   #makePending(encoder: IncrementalEncoder | null): Pending {
     switch (this.#deferral) {
       case 'utf8': return new DirectPending('utf8');
-      case 'latin1': case 'ascii': return new DirectPending('latin1');
+      case 'latin1': return new DirectPending('latin1');
+      case 'ascii': return new DirectPending('ascii');
       case 'utf16': return new PendingWrites(2, (t) => encoder!.encode(t));
       default: return new PendingWrites(0, (t) => encoder!.encode(t));
     }
@@ -391,6 +396,19 @@ export class TextHandle extends IOBase<string> {
   // ---- writing ----
 
   write(s: string): number {
+    // The common case: text queued below the chunk size, nothing else to do.
+    const direct = this.#direct;
+    if (
+      direct !== null && typeof s === 'string' && !this.#readSinceSeek && !this.#closed && !this.#buffer.closed &&
+      direct.tryPush(s)
+    ) {
+      if (this.#chars.length !== 0 || this.#used !== 0 || this.#snapshot !== null || this.#decoderDirty) this.#dropDecoded();
+      return s.length;
+    }
+    return this.#write(s);
+  }
+
+  #write(s: string): number {
     this.#checkClosed('write');
     if (typeof s !== 'string') throw invalidArgType('s', 'of type string', s);
     const encoder = this.#encoder;
@@ -414,6 +432,12 @@ export class TextHandle extends IOBase<string> {
     }
     if (needflush || pending.full()) this.#writeflush();
     if (needflush) this.#buffer.flush();
+    this.#dropDecoded();
+    return s.length;
+  }
+
+  /** After a write: decoded text is stale and the decoder starts over (CPython's write()). */
+  #dropDecoded(): void {
     this.#chars = '';
     this.#used = 0;
     this.#snapshot = null;
@@ -421,7 +445,6 @@ export class TextHandle extends IOBase<string> {
       this.#decoder!.reset();
       this.#decoderDirty = false;
     }
-    return s.length;
   }
 
   #canDefer(text: string): boolean {
