@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MemFile } from '../ts/index';
+import { sha256sum } from './lib/cases';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
@@ -55,16 +56,6 @@ function table(title: string, rows: Array<{ label: string; ms: number; cpuMs: nu
   }
 }
 
-function sha256sum(stdio: Array<'pipe' | 'ignore' | 'inherit' | number>, args: string[], input?: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sha256sum', args, { stdio: stdio as never });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.split(' ')[0]) : reject(new Error(`sha256sum exited ${code}`))));
-    if (input) child.stdin!.end(input);
-  });
-}
 
 async function main(): Promise<void> {
   console.log(`memfile streams bench: ${SIZE / MiB} MiB, median of ${RUNS}, node ${process.version}, ${os.cpus().length} CPUs`);
@@ -108,16 +99,16 @@ async function main(): Promise<void> {
     };
     const child = [
       await series('MemFile fd as /dev/fd/3', RUNS, async () =>
-        check(await sha256sum(['ignore', 'pipe', 'inherit', shared.fd], ['/dev/fd/3']))),
+        check(await sha256sum(['/dev/fd/3'], ['ignore', 'pipe', 'inherit', shared.fd]))),
       await series('MemFile.from(buffer) + fd (bytes copied in)', RUNS, async () => {
         const file = MemFile.from(data);
-        check(await sha256sum(['ignore', 'pipe', 'inherit', file.fd], ['/dev/fd/3']));
+        check(await sha256sum(['/dev/fd/3'], ['ignore', 'pipe', 'inherit', file.fd]));
         file.close();
       }),
-      await series('pipe to stdin', RUNS, async () => check(await sha256sum(['pipe', 'pipe', 'inherit'], [], data))),
+      await series('pipe to stdin', RUNS, async () => check(await sha256sum([], ['pipe', 'pipe', 'inherit'], data))),
       await series(`temp file on disk (${os.tmpdir()}, no fsync)`, RUNS, async () => {
         await fs.promises.writeFile(tmpFile, data);
-        check(await sha256sum(['ignore', 'pipe', 'inherit'], [tmpFile]));
+        check(await sha256sum([tmpFile], ['ignore', 'pipe', 'inherit']));
         await fs.promises.unlink(tmpFile);
       }),
     ];

@@ -408,7 +408,7 @@ export async function streams(cfg: Config): Promise<CaseResult[]> {
 }
 
 // ---------------------------------------------------------------- sha256sum
-function sha256sum(args: string[], stdio: Array<'pipe' | 'ignore' | 'inherit' | number>, input?: Buffer): Promise<string> {
+export function sha256sum(args: string[], stdio: Array<'pipe' | 'ignore' | 'inherit' | number>, input?: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('sha256sum', args, { stdio: stdio as never });
     let out = '';
