@@ -277,16 +277,18 @@ export class TextHandle extends IOBase<string> {
     if (!this.#pending.empty) this.#writeflush(); // before the direction check, as CPython
     if (this.#decoder === null) throw notReadable('read');
     this.#readSinceSeek = true;
-    if (lim < 0 && this.#eol !== '') {
-      const chars = this.#chars;
-      const used = this.#used;
-      const i = chars.indexOf(this.#eol, used);
-      if (i !== -1) {
-        this.#used = i + 1;
-        return chars.slice(used, i + 1);
-      }
-    }
-    return this.#readlineSlow(lim);
+    return (lim < 0 ? this.#bufferedLine() : null) ?? this.#readlineSlow(lim);
+  }
+
+  /** A whole line already decoded in #chars (fixed line ending only), or null. */
+  #bufferedLine(): string | null {
+    if (this.#eol === '') return null;
+    const chars = this.#chars;
+    const used = this.#used;
+    const i = chars.indexOf(this.#eol, used);
+    if (i === -1) return null;
+    this.#used = i + 1;
+    return chars.slice(used, i + 1);
   }
 
   /** CPython's _textiowrapper_readline, for the cases the indexOf fast path can't answer. */
@@ -361,16 +363,7 @@ export class TextHandle extends IOBase<string> {
     if (this.#decoder === null) throw notReadable('read');
     this.#readSinceSeek = true;
     // No pending-write check: a write empties #chars, so text found here means none is queued.
-    if (this.#eol !== '') {
-      const chars = this.#chars;
-      const used = this.#used;
-      const i = chars.indexOf(this.#eol, used);
-      if (i !== -1) {
-        this.#used = i + 1;
-        return chars.slice(used, i + 1);
-      }
-    }
-    return this.readline();
+    return this.#bufferedLine() ?? this.readline();
   }
 
   [Symbol.iterator](): IterableIterator<string> {
