@@ -18,7 +18,7 @@ void UnlinkShm(const std::string&) {}
 int AdoptFd(int, FdInfo*) { Throw(ENOTSUP, "fromFd", "file descriptors are not supported on Windows"); }
 int GetSeals(int) { return 0; }
 bool SealedForWrites(int) { return false; }
-void AddWriteSeals(int) { Throw(ENOTSUP, "fcntl", "sealing needs Linux memfd"); }
+void AddSeals(int, int) { Throw(ENOTSUP, "fcntl", "sealing needs Linux memfd"); }
 uint64_t FileSize(int) { Throw(ENOTSUP, "fstat"); }
 void Resize(int, uint64_t) { Throw(ENOTSUP, "ftruncate"); }
 size_t ReadAt(int, uint8_t*, size_t, uint64_t) { Throw(ENOTSUP, "read"); }
@@ -179,20 +179,17 @@ bool SealedForWrites(int fd) {
 #endif
 }
 
-void AddWriteSeals(int fd) {
+void AddSeals(int fd, int seals) {
 #ifdef __linux__
-  if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+  if (fcntl(fd, F_ADD_SEALS, seals) != 0) {
     int err = errno;
-    // Files that cannot be sealed (shm objects, memfds made without
-    // MFD_ALLOW_SEALING) report EPERM/EINVAL; both mean "not supported here".
-    if (err == EINVAL) Throw(ENOTSUP, "fcntl", "this backing cannot be sealed");
-    if (err == EPERM && (GetSeals(fd) & F_SEAL_SEAL) != 0 && (GetSeals(fd) & F_SEAL_WRITE) == 0) {
-      Throw(ENOTSUP, "fcntl", "this file does not allow sealing");
-    }
+    // EINVAL: not a sealable file, or a seal this kernel does not know
+    // (F_SEAL_FUTURE_WRITE is 5.1+): either way, not supported here.
+    if (err == EINVAL) Throw(ENOTSUP, "fcntl", "this file or kernel cannot add these seals");
     Throw(err, "fcntl");
   }
 #else
-  (void)fd;
+  (void)fd, (void)seals;
   Throw(ENOTSUP, "fcntl", "sealing needs Linux memfd");
 #endif
 }

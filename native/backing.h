@@ -27,9 +27,18 @@ struct FdInfo {
 // file on a memory filesystem; anything else is EINVAL. Returns the new fd.
 int AdoptFd(int fd, FdInfo* info);
 
-int GetSeals(int fd);           // 0 where sealing does not exist
+// Seal bits, numerically Linux's F_SEAL_* so they pass through unchanged.
+constexpr int kSealSeal = 0x01;
+constexpr int kSealShrink = 0x02;
+constexpr int kSealGrow = 0x04;
+constexpr int kSealWrite = 0x08;
+constexpr int kSealFutureWrite = 0x10;
+constexpr int kSealAll = kSealSeal | kSealShrink | kSealGrow | kSealWrite | kSealFutureWrite;
+constexpr int kSealsForWrites = kSealWrite | kSealFutureWrite;
+
+int GetSeals(int fd);           // kSeal* bits; 0 where sealing does not exist
 bool SealedForWrites(int fd);   // F_SEAL_WRITE or F_SEAL_FUTURE_WRITE present
-void AddWriteSeals(int fd);     // SEAL|SHRINK|GROW|WRITE; ENOTSUP where impossible
+void AddSeals(int fd, int seals);  // F_ADD_SEALS; ENOTSUP where the file cannot be sealed
 uint64_t FileSize(int fd);      // fstat
 void Resize(int fd, uint64_t size);       // ftruncate, EINTR-safe
 size_t ReadAt(int fd, uint8_t* dst, size_t n, uint64_t off);         // loops; short only at EOF

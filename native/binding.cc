@@ -92,6 +92,7 @@ class BlockWrap : public Napi::ObjectWrap<BlockWrap> {
   Napi::Value Size(const Napi::CallbackInfo& info);
   Napi::Value Truncate(const Napi::CallbackInfo& info);
   Napi::Value Seal(const Napi::CallbackInfo& info);
+  Napi::Value Seals(const Napi::CallbackInfo& info);
   Napi::Value Fd(const Napi::CallbackInfo& info);
   Napi::Value View(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -123,6 +124,7 @@ Napi::Function BlockWrap::Init(Napi::Env env) {
                          InstanceMethod<&BlockWrap::Size>("size"),
                          InstanceMethod<&BlockWrap::Truncate>("truncate"),
                          InstanceMethod<&BlockWrap::Seal>("seal"),
+                         InstanceMethod<&BlockWrap::Seals>("seals"),
                          InstanceMethod<&BlockWrap::Fd>("fd"),
                          InstanceMethod<&BlockWrap::View>("view"),
                          InstanceMethod<&BlockWrap::Close>("close"),
@@ -282,15 +284,22 @@ Napi::Value BlockWrap::Truncate(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(n));
 }
 
+// seal(bits): adds kSeal* bits (validated in TypeScript). Views are detached
+// only when write seals are really about to be added, after every check that
+// can fail without touching anything.
 Napi::Value BlockWrap::Seal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (block_->closed() || block_->sealed()) return Guarded(env, [&] { block_->Seal(); return env.Undefined(); });
-  if (block_->backing() != Backing::Memfd) {
-    return Guarded(env, [&] { block_->Seal(); return env.Undefined(); });
-  }
-  DetachViews(env, [](const ViewEntry&) { return true; }, true);
-  Guarded(env, [&] { block_->Seal(); });
+  int seals = info[0].As<Napi::Number>().Int32Value() & kSealAll;
+  int missing = Guarded(env, [&] { return block_->PlanSeals(seals); });
+  if ((missing & kSealsForWrites) != 0) DetachViews(env, [](const ViewEntry&) { return true; }, true);
+  Guarded(env, [&] { block_->AddSeals(seals); });
   return env.Undefined();
+}
+
+// seals() -> kSeal* bits on the file now
+Napi::Value BlockWrap::Seals(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Napi::Number::New(env, Guarded(env, [&] { return block_->Seals(); }));
 }
 
 Napi::Value BlockWrap::Fd(const Napi::CallbackInfo& info) {

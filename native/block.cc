@@ -294,18 +294,39 @@ uint64_t Block::Truncate(uint64_t length) {
   return length;
 }
 
-void Block::Seal() {
+int Block::Seals() {
   Sync sync(this);
   CheckOpen();
+  if (backing_ != Backing::Memfd) return 0;
+  int seals = GetSeals(fd_);
+  if ((seals & kSealsForWrites) != 0) sealed();  // drops a writable mapping if a peer sealed
+  return seals;
+}
+
+int Block::PlanSeals(int seals) {
+  CheckOpen();
   if (backing_ != Backing::Memfd) Throw(ENOTSUP, "fcntl", "only the memfd backing can be sealed");
-  if (sealed()) return;
+  int present = GetSeals(fd_);
+  int missing = seals & ~present;
+  if (missing == 0) return 0;
+  if ((present & kSealSeal) != 0) Throw(EPERM, "fcntl", "the file is sealed against new seals ('seal')");
   if (!writable_) Throw(EBADF, "fcntl", "the MemFile is read-only");
-  // F_SEAL_WRITE fails with EBUSY while a writable shared mapping exists.
-  if (main_) main_->Unmap();
-  SetMain(nullptr);
+  return missing;
+}
+
+void Block::AddSeals(int seals) {
+  Sync sync(this);
+  int missing = PlanSeals(seals);
+  if (missing == 0) return;
+  if ((missing & kSealsForWrites) != 0) {
+    if (main_) main_->Unmap();
+    SetMain(nullptr);
+  }
+  // Seals bind the file's real size: it must be exact before they apply
+  // (a private block's physical size runs ahead of its logical one).
   Expose();
-  AddWriteSeals(fd_);
-  sealed_ = true;
+  memfile::AddSeals(fd_, missing);
+  if ((missing & kSealsForWrites) != 0) sealed_ = true;
   map_disabled_ = false;
 }
 

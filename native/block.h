@@ -46,7 +46,16 @@ class Block {
   size_t Read(uint64_t offset, uint8_t* dst, size_t n);  // short only at EOF
   void Write(uint64_t offset, const uint8_t* src, size_t n);
   uint64_t Truncate(uint64_t length);
-  void Seal();
+  // The seals on the file now (kSeal* bits; 0 on shm and heap).
+  int Seals();
+  // Checks that `seals` can be added and returns the bits not present yet:
+  // EBADF closed or read-only, ENOTSUP not a memfd, EPERM 'seal' present and
+  // something is missing. Changes nothing.
+  int PlanSeals(int seals);
+  // Adds `seals` (kSeal* bits). Write seals drop the block's own mapping
+  // first (F_SEAL_WRITE is EBUSY while a writable shared mapping exists):
+  // the caller detaches views first.
+  void AddSeals(int seals);
   int Fd();                // exposes the block
   // With `release`, the memory goes back now (every view must be detached
   // first); without, views still alive keep their pages (garbage collection).
@@ -81,7 +90,7 @@ class Block {
   int fd_;
   std::string name_;
   bool writable_;
-  bool sealed_ = false;
+  bool sealed_ = false;     // kSealsForWrites seen on the file
   bool closed_ = false;
   bool exposed_ = false;
   bool unlink_on_close_ = false;

@@ -7,6 +7,7 @@ import { binding, NativeBlock } from './native';
 import { DEFAULT_NAME, kernelName, randomShmName, validateName, validateShmName } from './names';
 import { given, MAX_SAFE, toBytes, validateBytes, validateUint } from './validate';
 import { encodeText, decodeText } from './text-convert';
+import { sealBits, sealNames, SealName } from './seals';
 // Types only: streams and handles load on first use (binary-only users never pay for codecs).
 import type * as Streams from './streams';
 import type * as Modes from './modes';
@@ -36,6 +37,7 @@ export interface PreadResult<T extends ArrayBufferView = Buffer> {
 }
 
 const BACKINGS: readonly Backing[] = ['memfd', 'shm', 'heap'];
+const WRITE_SEALS = 0x08 | 0x10;
 
 function resolveBacking(value: unknown): Backing {
   if (!given(value) || value === 'auto') {
@@ -333,11 +335,20 @@ export class MemFile {
     return (require('./open') as typeof Open).openFile(this, mode, options);
   }
 
-  seal(): void {
+  /**
+   * Adds seals (Linux memfd only, API.md "Seals"): without an argument `'shrink'`, `'grow'`,
+   * `'write'` and `'seal'` at once, freezing content and size for every process.
+   */
+  seal(seals?: SealName | readonly SealName[] | null): void {
+    const bits = sealBits(seals);
     const native = this.#open('fcntl');
-    if (this.backing !== 'memfd') throw systemError('ENOTSUP', 'fcntl', `the ${this.backing} backing cannot be sealed`);
-    native.seal();
-    this.#sealed = true;
+    native.seal(bits);
+    if ((bits & WRITE_SEALS) !== 0) this.#sealed = true;
+  }
+
+  /** The seals on the file now, asked of the kernel: `[]` on shm and heap. */
+  get seals(): SealName[] {
+    return sealNames(this.#open('fcntl').seals());
   }
 
   close(): void {

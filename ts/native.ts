@@ -12,7 +12,10 @@ export interface NativeBlock {
   write(offset: number, source: Uint8Array, start: number, length: number): void;
   size(): number;
   truncate(length: number): number;
-  seal(): void;
+  /** Adds F_SEAL_* bits; views are detached first when write seals are added. */
+  seal(bits: number): void;
+  /** The F_SEAL_* bits on the file now (0 on shm and heap). */
+  seals(): number;
   /** The OS fd; from now on other processes may see and change the file. */
   fd(): number;
   /** An ArrayBuffer over the block's own memory (caller checked the range). */
