@@ -1,5 +1,6 @@
 // Node-style errors: every error has a string `code`; OS-level ones also carry
 // a negative `errno` and the `syscall`, like Node's SystemError.
+import { constants as bufferConstants } from 'node:buffer';
 import { constants } from 'node:os';
 import { inspect } from 'node:util';
 
@@ -57,3 +58,9 @@ export function invalidArgValue(name: string, actual: unknown, reason = 'is inva
 }
 
 export const closedError = (what: string): CodedError => systemError('EBADF', what, 'I/O operation on closed file');
+
+/** A whole read whose result would not fit in one Buffer: fs's code (as fs.readFileSync), everywhere. */
+export function fileTooLarge(size: number): CodedError {
+  return codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE',
+    `File size (${size}) is greater than the largest possible Buffer (${bufferConstants.MAX_LENGTH} bytes)`);
+}

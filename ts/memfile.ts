@@ -2,7 +2,7 @@
 // here; bytes move only in native code (native/block.cc).
 import { constants as bufferConstants } from 'node:buffer';
 import { BlockRef } from './block-ref';
-import { closedError, codedError, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
+import { closedError, fileTooLarge, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
 import { binding, NativeBlock } from './native';
 import { DEFAULT_NAME, kernelName, randomShmName, validateName, validateShmName } from './names';
 import { given, MAX_SAFE, toBytes, validateBytes, validateUint } from './validate';
@@ -141,6 +141,9 @@ export class MemFile {
     const opts = validateOptions(options);
     let bytes: Uint8Array | undefined;
     if (typeof data === 'string') {
+      if (given(opts.encoding) && typeof opts.encoding !== 'string') {
+        throw invalidArgType('options.encoding', 'of type string', opts.encoding);
+      }
       bytes = encodeText(data, given(opts.encoding) ? opts.encoding : 'utf-8');
     } else {
       bytes = toBytes(data, 'data');
@@ -248,9 +251,7 @@ export class MemFile {
       return { bytesRead: ref.read(offset, target, 0, size), buffer };
     }
     const available = Math.min(size, Math.max(0, ref.size() - offset));
-    if (available > bufferConstants.MAX_LENGTH) {
-      throw outOfRange('size', `<= ${bufferConstants.MAX_LENGTH} without a buffer`, size);
-    }
+    if (available > bufferConstants.MAX_LENGTH) throw fileTooLarge(available);
     const out = Buffer.allocUnsafe(available);
     const bytesRead = ref.read(offset, out, 0, available);
     return { bytesRead, buffer: bytesRead === available ? out : out.subarray(0, bytesRead) };
@@ -281,15 +282,14 @@ export class MemFile {
     const ref = this.#ref;
     if (ref === null) throw closedError('read');
     const size = ref.size();
-    if (size > bufferConstants.MAX_LENGTH) {
-      throw codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE', `File size (${size}) is greater than 4 GiB`);
-    }
+    if (size > bufferConstants.MAX_LENGTH) throw fileTooLarge(size);
     const out = Buffer.allocUnsafe(size);
     const n = ref.read(0, out, 0, size);
     return n === size ? out : out.subarray(0, n);
   }
 
   text(encoding: string | null = 'utf-8'): string {
+    if (given(encoding) && typeof encoding !== 'string') throw invalidArgType('encoding', 'of type string', encoding);
     const bytes = this.bytes();
     return decodeText(bytes, given(encoding) ? encoding : 'utf-8');
   }

@@ -4,10 +4,10 @@
 // Small reads and writes are served from `#buf` with no native call; the
 // block is touched once per refill or flush.
 import { constants as bufferConstants } from 'node:buffer';
-import { outOfRange } from '../errors';
+import { fileTooLarge, outOfRange } from '../errors';
 import { binaryData, closedError, IOBase, notReadable, notWritable, optionalInt, readintoTarget } from './base';
 import { RawHandle, validateWhence } from './raw';
-import { given, validateInt, validateUint } from '../validate';
+import { given, MAX_SAFE, validateInt, validateUint } from '../validate';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -247,15 +247,15 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   }
 
   #readAll(): Buffer {
+    // Pending writes reach the block first; then the rest is measured before anything moves,
+    // so a read too large for one Buffer consumes nothing.
+    if (this.#w) this.#flushAndRewind();
     const current = this.#readahead();
+    const rest = Math.max(0, this.raw._size() - this.raw._pos);
+    if (current + rest > bufferConstants.MAX_LENGTH) throw fileTooLarge(current + rest);
     const start = this.#pos;
     this.#pos += current;
-    if (this.#w) this.#flushAndRewind();
     this.#resetRead();
-    const rest = Math.max(0, this.raw._size() - this.raw._pos);
-    if (current + rest > bufferConstants.MAX_LENGTH) {
-      throw outOfRange('size', `a read of <= ${bufferConstants.MAX_LENGTH} bytes`, current + rest);
-    }
     const out = Buffer.allocUnsafe(current + rest);
     if (current > 0) this.#buf.copy(out, 0, start, start + current);
     const got = this.raw._readInto(out, current, rest);
@@ -265,14 +265,18 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   }
 
   #readGeneric(n: number, current: number): Buffer {
-    const headStart = this.#pos;
-    this.#pos += current;
-    if (this.#w) this.#flushAndRewind();
-    this.#resetRead();
+    // As #readAll: flush first, measure before anything moves.
+    if (this.#w) {
+      this.#flushAndRewind();
+      current = 0;
+    }
     // Size the result by what the block holds now, not by n (read(2**40) must not allocate 1 TiB).
     const available = Math.max(0, this.raw._size() - this.raw._pos);
     const capacity = current + Math.min(n - current, available);
-    if (capacity > bufferConstants.MAX_LENGTH) throw outOfRange('size', `a read of <= ${bufferConstants.MAX_LENGTH} bytes`, n);
+    if (capacity > bufferConstants.MAX_LENGTH) throw fileTooLarge(capacity);
+    const headStart = this.#pos;
+    this.#pos += current;
+    this.#resetRead();
     const out = Buffer.allocUnsafe(capacity);
     if (current > 0) this.#buf.copy(out, 0, headStart, headStart + current);
     let written = current;
@@ -416,6 +420,7 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     if (!this.#w) throw notWritable('write');
     if (this.raw._closed) throw closedError('write');
     const len = bytes.byteLength;
+    if (len > this._room()) this.#checkRoom(len);
     if (this.#readEnd === -1 && this.#writeEnd === -1) {
       this.#pos = 0;
       this.#rawPos = 0;
@@ -454,6 +459,20 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     this.#adjustPosition(remaining);
     this.#rawPos = 0;
     return written;
+  }
+
+  /**
+   * @internal A lower bound of the bytes that can be written from the position without
+   * passing 2^53-1 (the position is at most the raw one plus a buffer's worth).
+   */
+  _room(): number {
+    return MAX_SAFE - this.raw._pos - this.#size;
+  }
+
+  /** Near 2^53-1: the exact check, before anything is buffered (tell() must stay a safe integer). */
+  #checkRoom(len: number): void {
+    const at = this.raw._pos - this.#rawOffset();
+    if (at + len > MAX_SAFE) throw outOfRange('position', '<= 2^53-1 - data.byteLength', at);
   }
 
   seek(offset: number, whence?: 0 | 1 | 2 | null): number {

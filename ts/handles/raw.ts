@@ -3,7 +3,7 @@
 // mode every write lands at the current end, as with O_APPEND.
 import { constants as bufferConstants } from 'node:buffer';
 import type { BlockRef } from '../block-ref';
-import { codedError, invalidArgType, invalidArgValue, outOfRange, systemError } from '../errors';
+import { fileTooLarge as tooLarge, invalidArgType, invalidArgValue, outOfRange, systemError } from '../errors';
 import { given, MAX_SAFE, toBytes, validateInt, validateUint } from '../validate';
 import { binaryData, closedError, IOBase, notReadable, notWritable, optionalInt, readintoTarget } from './base';
 
@@ -26,10 +26,6 @@ export function validateWhence(value: unknown): 0 | 1 | 2 {
 }
 
 export const seekBeforeStart = (): Error => systemError('EINVAL', 'lseek', 'Invalid argument (seek before the start of the file)');
-
-function tooLarge(size: number): Error {
-  return codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE', `File size (${size}) is greater than ${bufferConstants.MAX_LENGTH} bytes`);
-}
 
 export class RawHandle extends IOBase<Buffer> {
   /** @internal the position (FileIO's fd offset) */
@@ -107,6 +103,7 @@ export class RawHandle extends IOBase<Buffer> {
   #readUpTo(block: BlockRef, n: number): Buffer {
     const length = Math.min(n, Math.max(0, block.size() - this._pos));
     if (length === 0) return Buffer.alloc(0);
+    if (length > bufferConstants.MAX_LENGTH) throw tooLarge(length);
     const out = Buffer.allocUnsafe(length);
     const got = block.read(this._pos, out, 0, length);
     this._pos += got;

@@ -359,7 +359,7 @@ export class TextHandle extends IOBase<string> {
 
   /** The next line for iteration ('' at EOF): readline() without argument checks. */
   #nextLine(): string {
-    if (this.#closed) throw closedError('read');
+    if (this.#closed || this.#buffer.closed) throw closedError('read');
     if (this.#decoder === null) throw notReadable('read');
     this.#readSinceSeek = true;
     // No pending-write check: a write empties #chars, so text found here means none is queued.
@@ -393,7 +393,7 @@ export class TextHandle extends IOBase<string> {
     const direct = this.#direct;
     if (
       direct !== null && typeof s === 'string' && !this.#readSinceSeek && !this.#closed && !this.#buffer.closed &&
-      direct.tryPush(s)
+      this.#buffer._room() >= CHUNK_SIZE && direct.tryPush(s)
     ) {
       if (this.#chars.length !== 0 || this.#used !== 0 || this.#snapshot !== null || this.#decoderDirty) this.#dropDecoded();
       return s.length;
@@ -413,7 +413,12 @@ export class TextHandle extends IOBase<string> {
     if (haslf && writeNl !== null) text = s.replaceAll('\n', writeNl);
     const needflush = this.lineBuffering && (haslf || text.indexOf('\r') !== -1);
     const pending = this.#pending;
-    if (this.#canDefer(text)) {
+    // Queued bytes stay under CHUNK_SIZE; no codec needs more than 4 bytes a unit (+ a BOM).
+    if (this.#buffer._room() < CHUNK_SIZE + 4 * text.length + 4) {
+      // Near 2^53-1: encode now and let the buffer refuse what would pass it, nothing queued.
+      this.#writeflush();
+      this.#buffer.write(this.#encodeNow(encoder, text));
+    } else if (this.#canDefer(text) && (text.length > 0 || this.#bomBytes(encoder) === 0)) {
       const extra = pending.hasText ? 0 : this.#bomBytes(encoder);
       if (pending.wouldExceedText(text, extra)) this.#writeflush();
       pending.pushText(text, extra);
