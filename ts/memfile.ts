@@ -7,6 +7,7 @@ import { binding, NativeBlock } from './native';
 import { DEFAULT_NAME, kernelName, randomShmName, validateName, validateShmName } from './names';
 import { given, MAX_SAFE, toBytes, validateBytes, validateUint } from './validate';
 import { encodeText, decodeText } from './text-convert';
+import { hideCloneGuard, markUncloneable } from './uncloneable';
 import { sealBits, sealNames, SealName } from './seals';
 // Types only: streams and handles load on first use (binary-only users never pay for codecs).
 import type * as Streams from './streams';
@@ -84,8 +85,11 @@ export function internalBlock(file: MemFile): BlockRef {
   return blockOf(file);
 }
 
+const CLONE_ADVICE = 'a MemFile cannot be cloned: pass mf.fd and call MemFile.fromFd(fd) in the receiver';
+
 export class MemFile {
   static {
+    hideCloneGuard(MemFile.prototype);
     blockOf = (file: MemFile): BlockRef => {
       if (file.#ref === null) throw closedError('memfile');
       return file.#ref;
@@ -99,6 +103,7 @@ export class MemFile {
   #sealed = false;
 
   constructor(name?: string | null, options?: MemFileOptions | null) {
+    markUncloneable(this, CLONE_ADVICE);
     const adopted = adopting;
     if (adopted !== null) {
       // from()/fromFd()/attach(): the native block exists already.

@@ -18,6 +18,9 @@ import { BlockRef } from './block-ref';
 import { codedError, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
 import { internalBlock, MemFile } from './memfile';
 import { given, MAX_SAFE } from './validate';
+import { hideCloneGuard, markUncloneable } from './uncloneable';
+
+const CLONE_ADVICE = 'a MemFile stream cannot be cloned: pass mf.fd, call MemFile.fromFd(fd) in the receiver and make the stream there';
 
 export const DEFAULT_READ_CHUNK = 64 * 1024;
 
@@ -123,6 +126,7 @@ export class MemFileReadStream extends Readable {
     const sig = signal(o.signal);
     const block = hold(file); // last: throws EBADF on a closed MemFile, before anything is held
     super({ highWaterMark: hwm ?? DEFAULT_READ_CHUNK, encoding: enc, signal: sig });
+    markUncloneable(this, CLONE_ADVICE);
     this.start = start;
     this.end = end;
     this.#pos = start;
@@ -174,6 +178,8 @@ export class MemFileReadStream extends Readable {
   }
 }
 
+hideCloneGuard(MemFileReadStream.prototype);
+
 export function createReadStream(file: MemFile, opts?: ReadStreamOptions | null): MemFileReadStream {
   return new MemFileReadStream(file, opts);
 }
@@ -220,6 +226,7 @@ export class MemFileWriteStream extends Writable {
     const sig = signal(o.signal);
     const block = hold(file);
     super({ highWaterMark: hwm, defaultEncoding: enc, signal: sig });
+    markUncloneable(this, CLONE_ADVICE);
     this.start = start;
     this.flags = flags;
     this.#pos = start;
@@ -277,6 +284,8 @@ export class MemFileWriteStream extends Writable {
     callback(error);
   }
 }
+
+hideCloneGuard(MemFileWriteStream.prototype);
 
 export function createWriteStream(file: MemFile, opts?: WriteStreamOptions | null): MemFileWriteStream {
   return new MemFileWriteStream(file, opts);

@@ -3,6 +3,7 @@
 // closed handle or a call in the wrong direction.
 import { closedError, invalidArgType, systemError, type CodedError } from '../errors';
 import { given, validateBytes, validateInt } from '../validate';
+import { hideCloneGuard, markUncloneable } from '../uncloneable';
 
 export const notReadable = (syscall = 'read'): CodedError => systemError('EBADF', syscall, 'File not open for reading');
 export const notWritable = (syscall = 'write'): CodedError => systemError('EBADF', syscall, 'File not open for writing');
@@ -29,6 +30,8 @@ export function readintoTarget(value: unknown): Uint8Array {
   return validateBytes(value, 'buffer');
 }
 
+const CLONE_ADVICE = 'a MemFile handle cannot be cloned: pass mf.fd, call MemFile.fromFd(fd) in the receiver and open() there';
+
 /** Line-oriented members shared by binary and text handles (T = Buffer or string). */
 export abstract class IOBase<T extends { length: number }> implements Iterable<T>, Disposable {
   readonly name: string;
@@ -37,6 +40,7 @@ export abstract class IOBase<T extends { length: number }> implements Iterable<T
   constructor(name: string, mode: string) {
     this.name = name;
     this.mode = mode;
+    markUncloneable(this, CLONE_ADVICE);
   }
 
   abstract get closed(): boolean;
@@ -85,3 +89,4 @@ export abstract class IOBase<T extends { length: number }> implements Iterable<T
     this.close();
   }
 }
+hideCloneGuard(IOBase.prototype);
