@@ -21,6 +21,8 @@ export class BlockRef {
   readonly #state: Float64Array;
   #window: Uint8Array | null = null;
   #generation = -1;
+  /** Called once, after the last holder let go and the block closed. */
+  onClose: (() => void) | null = null;
 
   constructor(native: NativeBlock) {
     this.native = native;
@@ -35,6 +37,7 @@ export class BlockRef {
     if (--this.#holders === 0) {
       this.#window = null;
       this.native.close();
+      this.onClose?.();
     }
   }
 

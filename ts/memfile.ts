@@ -8,6 +8,7 @@ import { DEFAULT_NAME, kernelName, randomShmName, validateName, validateShmName 
 import { given, MAX_SAFE, toBytes, validateBytes, validateUint } from './validate';
 import { encodeText, decodeText } from './text-convert';
 import { hideCloneGuard, markUncloneable } from './uncloneable';
+import { unlinkAtExit } from './shm-exit';
 import { sealBits, sealNames, SealName } from './seals';
 // Types only: streams and handles load on first use (binary-only users never pay for codecs).
 import type * as Streams from './streams';
@@ -57,24 +58,6 @@ function validateOptions(value: unknown, name = 'options'): Record<string, unkno
   if (!given(value)) return {};
   if (typeof value !== 'object') throw invalidArgType(name, 'of type object', value);
   return value as Record<string, unknown>;
-}
-
-// A named shm object outlives its process unless unlinked. Normal teardown
-// runs the addon's cleanup hook, but process.exit() skips it: the 'exit' event
-// closes (and so unlinks) every shm block this process created and still holds.
-const shmCreated = new Set<WeakRef<NativeBlock>>();
-function unlinkAtExit(native: NativeBlock): void {
-  if (shmCreated.size === 0) {
-    process.once('exit', () => {
-      for (const ref of shmCreated) ref.deref()?.close();
-      shmCreated.clear();
-    });
-  }
-  // Drop entries whose blocks were collected (their finalizer unlinked them).
-  if (shmCreated.size >= 64 && (shmCreated.size & (shmCreated.size - 1)) === 0) {
-    for (const ref of shmCreated) if (ref.deref() === undefined) shmCreated.delete(ref);
-  }
-  shmCreated.add(new WeakRef(native));
 }
 
 let blockOf: (file: MemFile) => BlockRef;
@@ -129,7 +112,7 @@ export class MemFile {
     this.backing = backing;
     this.#native = new binding.Block('create', BACKINGS.indexOf(backing), nativeName, size);
     this.#ref = new BlockRef(this.#native);
-    if (backing === 'shm') unlinkAtExit(this.#native);
+    if (backing === 'shm') this.#ref.onClose = unlinkAtExit(this.#native);
   }
 
   /** Internal: wrap a native block made by fromFd/attach. */
