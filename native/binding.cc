@@ -14,22 +14,13 @@
 
 #include "block.h"
 #include "errors.h"
+#include "fdpass-binding.h"
+#include "node-errors.h"
 
 namespace memfile {
 namespace {
 
-// ---- errors -----------------------------------------------------------------
-
-Napi::Error MakeError(Napi::Env env, const SysError& e) {
-  const char* code = uv_err_name(-e.err);
-  std::string detail = e.message.empty() ? uv_strerror(-e.err) : e.message;
-  std::string text = std::string(code) + ": " + detail + ", " + e.syscall;
-  Napi::Error error = Napi::Error::New(env, text);
-  error.Set("code", Napi::String::New(env, code));
-  error.Set("errno", Napi::Number::New(env, -e.err));
-  error.Set("syscall", Napi::String::New(env, e.syscall));
-  return error;
-}
+// ---- errors: MakeError (node-errors.h) ----------------------------------------
 
 template <typename F>
 auto Guarded(Napi::Env env, F&& f) -> decltype(f()) {
@@ -394,6 +385,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Block", data->constructor.Value());
   exports.Set("haveMemfd", Napi::Boolean::New(env, HaveMemfd()));
   exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(PageSize())));
+  InitFdPass(env, exports);
   return exports;
 }
 

@@ -2,6 +2,8 @@ export { MemFile } from './memfile';
 export type { Backing, MemFileOptions, FromOptions, PreadResult } from './memfile';
 export type { CodedError } from './errors';
 export type { SealName } from './seals';
+export { MemFileServer } from './fdpass';
+export type { Sender, OnFile } from './fdpass';
 export { RawHandle } from './handles/raw';
 export { BufferedReader, BufferedWriter, BufferedRandom } from './handles/buffered';
 export type { BufferedIO } from './handles/buffered';

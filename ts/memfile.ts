@@ -14,6 +14,7 @@ import { sealBits, sealNames, SealName } from './seals';
 import type * as Streams from './streams';
 import type * as Modes from './modes';
 import type * as Open from './open';
+import type * as FdPass from './fdpass';
 import type { RawHandle } from './handles/raw';
 import type { BufferedReader, BufferedWriter, BufferedRandom } from './handles/buffered';
 import type { TextHandle } from './handles/text';
@@ -165,6 +166,16 @@ export class MemFile {
       throw invalidArgType('options.readOnly', 'of type boolean', opts.readOnly);
     }
     return MemFile.#wrap(new binding.Block('attach', bare, opts.readOnly === true), bare);
+  }
+
+  /** Accepts MemFiles other processes send to a Unix socket at `path` (ts/fdpass.ts). */
+  static listen(path: string, onFile: FdPass.OnFile): FdPass.MemFileServer {
+    return (require('./fdpass') as typeof FdPass).listen(path, onFile);
+  }
+
+  /** Hands `mf`'s fd to whoever listens at `path` (SCM_RIGHTS; Python's socket.recv_fds works too). */
+  static send(path: string, mf: MemFile, message?: string | ArrayBufferView | null): Promise<void> {
+    return (require('./fdpass') as typeof FdPass).send(path, mf, message);
   }
 
   #open(syscall: string): NativeBlock {

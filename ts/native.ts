@@ -38,8 +38,23 @@ interface NativeBlockConstructor {
   new (op: 'fromFd', fd: number): NativeBlock;
 }
 
+/** native/fdpass-binding.cc; onEvent kind 0 = file, 1 = dropped connection, 2 = server error. */
+export interface NativeFdServer {
+  close(): void;
+  ref(): void;
+  unref(): void;
+  setTimeout(ms: number): void;
+}
+export type FdServerEvent = (
+  kind: 0 | 1 | 2, error: Error | null, fd: number, message: Buffer | undefined,
+  pid: number, uid: number, gid: number,
+) => void;
+
 export interface Binding {
   Block: NativeBlockConstructor;
+  FdServer: new (path: string, onEvent: FdServerEvent) => NativeFdServer;
+  /** Throws when the connect fails at once; else done(error | null) later. */
+  sendFd(path: string, fd: number, message: Uint8Array, done: (error: Error | null) => void): void;
   haveMemfd: boolean;
   pageSize: number;
 }
