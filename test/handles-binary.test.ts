@@ -34,9 +34,11 @@ for (const buffering of [0, -1, 3]) {
   test(`${label}: a read-only handle refuses writes with EBADF and leaves the content (pyppin)`, () => {
     using mf = MemFile.from(CONTENT);
     using f = mf.open('rb', { buffering });
-    assert.is(code(() => f.write(Buffer.from('x'))), 'EBADF');
-    assert.is(code(() => f.truncate(0)), 'EBADF');
-    assert.is(code(() => f.writelines([Buffer.from('x')])), 'EBADF');
+    // The types leave write() out of a reader; the run-time check is what is tested here.
+    const g = f as unknown as BufferedRandom;
+    assert.is(code(() => g.write(Buffer.from('x'))), 'EBADF');
+    assert.is(code(() => g.truncate(0)), 'EBADF');
+    assert.is(code(() => g.writelines([Buffer.from('x')])), 'EBADF');
     assert.equal(mf.bytes(), CONTENT);
   });
 

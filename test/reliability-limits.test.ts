@@ -32,7 +32,7 @@ test('binary handles at 2^53-1: write → ERR_OUT_OF_RANGE, nothing buffered, te
         mf.close();
         continue;
       }
-      const h = mf.open(mode as string, { buffering }) as import('../ts/index').BufferedIO | import('../ts/index').RawHandle;
+      const h = mf.open(mode as string, { buffering }) as import('../ts/index').BufferedRandom | import('../ts/index').RawHandle;
       const before = mf.bytes();
       assert.is(h.seek(MAX), MAX, label);
       throwsCode(() => h.write(Buffer.from('x')), RangeError, 'ERR_OUT_OF_RANGE', `${label} write 1 byte at 2^53-1`);

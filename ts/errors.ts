@@ -2,6 +2,7 @@
 // a negative `errno` and the `syscall`, like Node's SystemError.
 import { constants as bufferConstants } from 'node:buffer';
 import { constants } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 
 export interface CodedError extends Error {
@@ -12,8 +13,43 @@ export interface CodedError extends Error {
 
 type ErrorClass = new (message: string) => Error;
 
+// This module's directory: ts/ in the repository, dist/ when installed (handles/ and codecs/
+// are below it). Frames from there are the library's own, not the caller's.
+const LIBRARY_DIRS = [`${__dirname}/`, `${pathToFileURL(__dirname).href}/`];
+/** How many library frames an error may start with (the deepest throw is well below this). */
+const MAX_LIBRARY_FRAMES = 12;
+
+/**
+ * The stack starts at the caller's line: the library's own frames above it are cut
+ * (what `Error.captureStackTrace(error, publicMethod)` does, without naming the method).
+ * A stack with no frame outside the library is left whole.
+ */
+function fromCaller(create: () => Error): Error {
+  const limit = Error.stackTraceLimit;
+  if (typeof limit !== 'number' || limit <= 0) return create();
+  Error.stackTraceLimit = limit + MAX_LIBRARY_FRAMES;
+  let error: Error;
+  try {
+    error = create();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const stack = error.stack;
+  if (typeof stack !== 'string') return error;
+  const lines = stack.split('\n');
+  const first = lines.findIndex((line) => line.startsWith('    at '));
+  if (first === -1) return error;
+  const head = lines.slice(0, first);
+  const frames = lines.slice(first);
+  let skip = 0;
+  while (skip < frames.length && LIBRARY_DIRS.some((dir) => frames[skip].includes(dir))) skip++;
+  const kept = skip < frames.length ? frames.slice(skip) : frames;
+  error.stack = [...head, ...kept.slice(0, limit)].join('\n');
+  return error;
+}
+
 export function codedError(Class: ErrorClass, code: string, message: string): CodedError {
-  const error = new Class(message) as CodedError;
+  const error = fromCaller(() => new Class(message)) as CodedError;
   error.code = code;
   return error;
 }
@@ -55,6 +91,19 @@ export function invalidArgValue(name: string, actual: unknown, reason = 'is inva
   let shown = inspect(actual);
   if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
   return codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${shown}`);
+}
+
+/**
+ * A buffer where MemFile wants a number first: the caller used fs's argument order.
+ * `fs.readSync(fd, buffer, offset, length, position)` reads into buffer[offset..] from
+ * `position`; MemFile's `pread(offset, size, buffer?)` puts the file offset first.
+ */
+export function fsOrderError(name: string, actual: unknown, method: 'pread' | 'pwrite'): CodedError {
+  const order = method === 'pread'
+    ? "MemFile's order is pread(offset, size, buffer?) → { bytesRead, buffer }, not fs.read's (buffer, offset, length, position)"
+    : "MemFile's order is pwrite(offset, data) → bytes written, not fs.write's (buffer, offset, length, position)";
+  return codedError(TypeError, 'ERR_INVALID_ARG_TYPE',
+    `The "${name}" argument must be of type number. Received ${describe(actual)}: ${order}`);
 }
 
 export const closedError = (what: string): CodedError => systemError('EBADF', what, 'I/O operation on closed file');

@@ -1,5 +1,5 @@
 export { MemFile } from './memfile';
-export type { Backing, MemFileOptions, FromOptions, PreadResult } from './memfile';
+export type { Backing, MemFileOptions, FromOptions, PreadResult, OpenFdOptions } from './memfile';
 export type { CodedError } from './errors';
 export type { SealName } from './seals';
 export { MemFileServer } from './fdpass';
@@ -8,4 +8,7 @@ export { RawHandle } from './handles/raw';
 export { BufferedReader, BufferedWriter, BufferedRandom } from './handles/buffered';
 export type { BufferedIO } from './handles/buffered';
 export { TextHandle } from './handles/text';
+export type { AnyHandle, DynamicHandle } from './open';
 export type { OpenOptions, BinaryOpenOptions, TextOpenOptions, Newline, ErrorsMode, BinaryMode, TextMode } from './modes';
+// Types only: the stream module loads on the first createReadStream()/createWriteStream().
+export type { MemFileReadStream, MemFileWriteStream, ReadStreamOptions, WriteStreamOptions } from './streams';

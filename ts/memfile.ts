@@ -1,8 +1,10 @@
 // MemFile: one block of RAM with a real OS file descriptor. Validation lives
 // here; bytes move only in native code (native/block.cc).
 import { constants as bufferConstants } from 'node:buffer';
+import { constants as fsConstants, openSync } from 'node:fs';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { BlockRef } from './block-ref';
-import { closedError, fileTooLarge, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
+import { closedError, fileTooLarge, fsOrderError, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
 import { binding, NativeBlock } from './native';
 import { DEFAULT_NAME, kernelName, randomShmName, validateName, validateShmName } from './names';
 import { given, MAX_SAFE, toBytes, validateBytes, validateUint } from './validate';
@@ -19,8 +21,10 @@ import type { RawHandle } from './handles/raw';
 import type { BufferedReader, BufferedWriter, BufferedRandom } from './handles/buffered';
 import type { TextHandle } from './handles/text';
 
+/** Where a MemFile's bytes live: a Linux memfd, a named POSIX shm object, or process memory (no fd). */
 export type Backing = 'memfd' | 'shm' | 'heap';
 
+/** Options of `new MemFile(name, options)`. */
 export interface MemFileOptions {
   /** Default 'auto': memfd on Linux, shm on other POSIX, heap elsewhere. */
   backing?: 'auto' | Backing | null;
@@ -28,15 +32,26 @@ export interface MemFileOptions {
   size?: number | null;
 }
 
+/** Options of `MemFile.from(data, options)`. */
 export interface FromOptions extends MemFileOptions {
+  /** The MemFile's name (default 'memfile'). */
   name?: string | null;
   /** Encoding of a string `data`; default 'utf-8'. */
   encoding?: string | null;
 }
 
+/** What `pread` returns, shaped like `fs.read`'s result. */
 export interface PreadResult<T extends ArrayBufferView = Buffer> {
+  /** Bytes read: fewer than asked only at the end of the file. */
   bytesRead: number;
+  /** The caller's buffer (data at its start), or a fresh Buffer of exactly `bytesRead` bytes. */
   buffer: T;
+}
+
+/** Options of `mf.openFd(options)`. */
+export interface OpenFdOptions {
+  /** An `O_RDONLY` fd (default false: read-write). */
+  readOnly?: boolean | null;
 }
 
 const BACKINGS: readonly Backing[] = ['memfd', 'shm', 'heap'];
@@ -71,6 +86,12 @@ export function internalBlock(file: MemFile): BlockRef {
 
 const CLONE_ADVICE = 'a MemFile cannot be cloned: pass mf.fd and call MemFile.fromFd(fd) in the receiver';
 
+/**
+ * One block of RAM with a real OS file descriptor (Linux memfd, POSIX shm, or heap memory),
+ * read and written at absolute offsets, through Python-style handles (`open`), streams and
+ * zero-copy views, and shared with other processes through `fd`, `path` or `openFd()`.
+ * Errors carry Node's codes (`EBADF` after close, `ERR_OUT_OF_RANGE`, ...).
+ */
 export class MemFile {
   static {
     hideCloneGuard(MemFile.prototype);
@@ -80,12 +101,18 @@ export class MemFile {
     };
   }
 
+  /** The name given (default 'memfile'); also the memfd's name in /proc/<pid>/fd, or the shm object's name. */
   readonly name: string;
+  /** What 'auto' resolved to: 'memfd', 'shm' or 'heap'. */
   readonly backing: Backing;
   #ref: BlockRef | null;
   #native: NativeBlock;
   #sealed = false;
 
+  /**
+   * A new empty block (or `options.size` zero bytes). A shm name is 1–200 of `[A-Za-z0-9._-]`
+   * (taken → `EEXIST`); without one an unguessable name is picked. Bad options → `ERR_INVALID_ARG_VALUE`.
+   */
   constructor(name?: string | null, options?: MemFileOptions | null) {
     markUncloneable(this, CLONE_ADVICE);
     const adopted = adopting;
@@ -126,6 +153,7 @@ export class MemFile {
     }
   }
 
+  /** A new MemFile holding `data` (a string is encoded with `options.encoding`, default utf-8; bytes are copied). */
   static from(data: string | ArrayBufferView | ArrayBuffer, options?: FromOptions | null): MemFile {
     const opts = validateOptions(options);
     let bytes: Uint8Array | undefined;
@@ -152,6 +180,10 @@ export class MemFile {
     return file;
   }
 
+  /**
+   * Wraps an fd received from a parent, a worker or `MemFile.listen` (a memfd, or a file on tmpfs);
+   * the fd is duplicated, the caller keeps and closes its own. Another kind of fd → `EINVAL`.
+   */
   static fromFd(fd: number, options?: { name?: string | null } | null): MemFile {
     validateUint(fd, 'fd', 0x7fffffff);
     const opts = validateOptions(options);
@@ -159,6 +191,7 @@ export class MemFile {
     return MemFile.#wrap(new binding.Block('fromFd', fd), name);
   }
 
+  /** Opens a named shm block another process created (`ENOENT` if none); `readOnly` → writes fail with `EBADF`. */
   static attach(name: string, options?: { readOnly?: boolean | null } | null): MemFile {
     const bare = validateShmName(name);
     const opts = validateOptions(options);
@@ -183,38 +216,50 @@ export class MemFile {
     return this.#native;
   }
 
+  /** The name. */
   toString(): string {
     return this.name;
   }
 
+  /** The current size in bytes (exact, may exceed 4 GiB; follows other processes' changes once shared). `EBADF` after close. */
   get size(): number {
     if (this.#ref === null) throw closedError('fstat');
     return this.#ref.size();
   }
 
+  /** True after `close()`. */
   get closed(): boolean {
     return this.#ref === null;
   }
 
+  /** True until `close()`. */
   get readable(): boolean {
     return this.#ref !== null;
   }
 
+  /** False once sealed, for a read-only attach or fd, and after `close()`. */
   get writable(): boolean {
     if (this.#ref === null) return false;
     const [, , writable, sealed] = this.#native.state();
     return writable && !sealed;
   }
 
+  /** True when writes are sealed off (`seal()`, by this process or another); writes then fail with `EPERM`. */
   get sealed(): boolean {
     if (this.#ref === null) return this.#sealed;
     return this.#native.state()[3];
   }
 
+  /**
+   * The OS file descriptor (close-on-exec), for `spawn`'s stdio (a child opens `/dev/fd/<k>`) or a
+   * worker's `MemFile.fromFd`. Every holder shares its file offset: a child's stdin/stdout wants
+   * `openFd()`. `ENOTSUP` on heap, `EBADF` after close.
+   */
   get fd(): number {
     return this.#open('fd').fd();
   }
 
+  /** A path other processes of this user can open while this process lives: /proc/<pid>/fd/<fd> (memfd) or /dev/shm/<name> (shm). `ENOTSUP` on heap. */
   get path(): string {
     const native = this.#open('path');
     if (this.backing === 'shm') return `/dev/shm/${this.name}`;
@@ -222,7 +267,42 @@ export class MemFile {
     return `/proc/${process.pid}/fd/${fd}`;
   }
 
+  /**
+   * A new fd on the same file with its own file offset, starting at 0 (a new open file description),
+   * for a child's stdin or stdout: each child gets its own, where a shared `mf.fd` would leave the next
+   * child where the last one stopped. Close-on-exec; the caller closes it (`fs.closeSync`). `readOnly`
+   * → `O_RDONLY`. `ENOTSUP` on heap, `EBADF` after close or (without `readOnly`) on a read-only MemFile.
+   */
+  openFd(options?: OpenFdOptions | null): number {
+    const opts = validateOptions(options);
+    if (given(opts.readOnly) && typeof opts.readOnly !== 'boolean') {
+      throw invalidArgType('options.readOnly', 'of type boolean', opts.readOnly);
+    }
+    const native = this.#open('open');
+    if (this.backing === 'heap') throw systemError('ENOTSUP', 'open', 'the heap backing has no file to open');
+    const readOnly = opts.readOnly === true;
+    if (!readOnly && !native.state()[2]) {
+      throw systemError('EBADF', 'open', `'${this.name}' is read-only: pass { readOnly: true }`);
+    }
+    const fd = native.fd(); // from now on the block is shared
+    // /proc/self/fd/N opens the file anew (its own offset), whatever the backing; fs.openSync
+    // adds O_CLOEXEC (libuv), so the fd leaks into no child that is not given it.
+    const flags = readOnly ? fsConstants.O_RDONLY : fsConstants.O_RDWR;
+    let path = `/proc/self/fd/${fd}`;
+    if (process.platform !== 'linux') {
+      if (this.backing !== 'shm') throw systemError('ENOTSUP', 'open', 'no path reopens this fd here');
+      path = `/dev/shm/${this.name}`;
+    }
+    return openSync(path, flags);
+  }
+
+  /**
+   * Reads up to `size` bytes at byte `offset` → `{ bytesRead, buffer }` (short only at EOF). Into `buffer`
+   * when given (at its start; smaller than `size` → `ERR_OUT_OF_RANGE`), else a fresh Buffer. Note the
+   * order: (offset, size, buffer?), not fs.read's.
+   */
   pread(offset: number, size: number, buffer?: null): PreadResult<Buffer>;
+  /** Reads up to `size` bytes at byte `offset` into `buffer` (at its start) → `{ bytesRead, buffer }`, the same object. */
   pread<T extends ArrayBufferView>(offset: number, size: number, buffer: T): PreadResult<T>;
   pread(offset: number, size: number, buffer?: ArrayBufferView | null): PreadResult<ArrayBufferView> {
     const open = this.#ref;
@@ -235,6 +315,7 @@ export class MemFile {
       // The common case, checked in one go; anything unusual takes the path below.
       return { bytesRead: open.read(offset, buffer, 0, size), buffer };
     }
+    if (typeof offset === 'object' && offset !== null) throw fsOrderError('offset', offset, 'pread');
     validateUint(offset, 'offset');
     validateUint(size, 'size');
     const ref = this.#ref;
@@ -256,7 +337,9 @@ export class MemFile {
     return { bytesRead, buffer: bytesRead === available ? out : out.subarray(0, bytesRead) };
   }
 
+  /** Writes all of `data` (a string is UTF-8) at byte `offset` → bytes written; past EOF the gap reads as zeros. `EPERM` when sealed. */
   pwrite(offset: number, data: string | ArrayBufferView | ArrayBuffer): number {
+    if (typeof offset === 'object' && offset !== null) throw fsOrderError('offset', offset, 'pwrite');
     validateUint(offset, 'offset');
     let bytes: Uint8Array;
     if (data instanceof Uint8Array) bytes = data;
@@ -272,11 +355,13 @@ export class MemFile {
     return length;
   }
 
+  /** Sets the size in bytes (shrinks, or extends with zeros) → the new size. */
   truncate(length: number): number {
     validateUint(length, 'length');
     return this.#open('ftruncate').truncate(length);
   }
 
+  /** A copy of the whole content (over 4 GiB → `ERR_FS_FILE_TOO_LARGE`). */
   bytes(): Buffer {
     const ref = this.#ref;
     if (ref === null) throw closedError('read');
@@ -287,12 +372,18 @@ export class MemFile {
     return n === size ? out : out.subarray(0, n);
   }
 
+  /** The whole content decoded (default utf-8; Python's and Node's encoding names; strict: bad bytes → `ERR_ENCODING_INVALID_ENCODED_DATA`). */
   text(encoding: string | null = 'utf-8'): string {
     if (given(encoding) && typeof encoding !== 'string') throw invalidArgType('encoding', 'of type string', encoding);
     const bytes = this.bytes();
     return decodeText(bytes, given(encoding) ? encoding : 'utf-8');
   }
 
+  /**
+   * A zero-copy Buffer onto bytes [offset, offset + length) of the block (default: to the end): writes
+   * through it are seen by every handle and process. Detached (length 0) when this process shrinks the
+   * file below it, seals or closes it. Past the end → `ERR_OUT_OF_RANGE`.
+   */
   view(offset?: number | null, length?: number | null): Buffer {
     offset = given(offset) ? validateUint(offset, 'offset') : 0;
     const native = this.#open('mmap');
@@ -305,7 +396,7 @@ export class MemFile {
     return Buffer.from(native.view(offset, len));
   }
 
-  /** A node:stream Readable over [start, end] (end inclusive), as fs.createReadStream; see ts/streams.ts. */
+  /** A node:stream Readable of bytes [start, end] (end inclusive, default to EOF), as `fs.createReadStream`; chunks are copies. */
   createReadStream(options?: Streams.ReadStreamOptions | null): Streams.MemFileReadStream {
     return (require('./streams') as typeof Streams).createReadStream(this, options);
   }
@@ -315,21 +406,22 @@ export class MemFile {
     return (require('./streams') as typeof Streams).createWriteStream(this, options);
   }
 
-  /** A WHATWG byte stream (BYOB-capable) of the content. */
+  /** A WHATWG `ReadableStream` of bytes (BYOB readers fill their own buffer) of the whole content, read lazily. */
   stream(): import('node:stream/web').ReadableStream<Uint8Array> {
     return (require('./streams') as typeof Streams).webStream(this);
   }
 
   /**
    * A new handle with its own position, as Python's open(): binary + buffering 0 → RawHandle,
-   * binary → BufferedReader ('r') / BufferedWriter ('w' 'a' 'x') / BufferedRandom ('+'), text → TextHandle.
+   * binary → BufferedReader ('rb') / BufferedWriter ('wb' 'ab' 'xb') / BufferedRandom ('+'), text → TextHandle.
+   * Mode letters as Python (`r w a x`, `+`, `b`/`t`); 'w' truncates, 'x' on a non-empty file → `EEXIST`.
    */
   open(mode: Modes.BinaryMode, options: Modes.BinaryOpenOptions & { buffering: 0 }): RawHandle;
   open(mode: Modes.ReadBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedReader;
   open(mode: Modes.WriteBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedWriter;
   open(mode: Modes.UpdateBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedRandom;
   open(mode?: Modes.TextMode | null, options?: Modes.TextOpenOptions | null): TextHandle;
-  open(mode?: string | null, options?: Modes.OpenOptions | null): Open.AnyHandle;
+  open(mode?: string | null, options?: Modes.OpenOptions | null): Open.DynamicHandle;
   open(mode?: string | null, options?: Modes.OpenOptions | null): Open.AnyHandle {
     return (require('./open') as typeof Open).openFile(this, mode, options);
   }
@@ -350,6 +442,7 @@ export class MemFile {
     return sealNames(this.#open('fcntl').seals());
   }
 
+  /** Drops this reference (idempotent); handles and streams opened earlier keep working. Then every method throws `EBADF`. */
   close(): void {
     const ref = this.#ref;
     if (ref === null) return;
@@ -359,7 +452,16 @@ export class MemFile {
     ref.release();
   }
 
+  /** `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** What `console.log(mf)` shows: `MemFile { name, backing, size, closed }`. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    if (depth < 0) return options.stylize('[MemFile]', 'special');
+    const show = (value: unknown): string => inspect(value, options);
+    const size = this.#ref === null ? '' : `, size: ${show(this.#ref.size())}`;
+    return `MemFile { name: ${show(this.name)}, backing: ${show(this.backing)}${size}, closed: ${show(this.closed)} }`;
   }
 }

@@ -138,7 +138,13 @@ export function parseOpenArgs(modeArg: unknown, optionsArg: unknown, defaultBuff
     reported = mode.replace('w', '');
   }
   if (l.t && l.b) throw badMode(mode, "can't have text and binary mode at once");
-  if (Number(l.r) + Number(l.w) + Number(l.a) + Number(l.x) !== 1) {
+  const primaries = Number(l.r) + Number(l.w) + Number(l.a) + Number(l.x);
+  if (primaries > 1) {
+    // 'rw' and the like: Python spells "read and write" with '+'.
+    const b = l.b ? 'b' : '';
+    throw badMode(mode, `must have exactly one of read/write/append/create mode (r, w, a, x): to read and write, use 'r${b}+' (keeps the content) or 'w${b}+' (truncates first)`);
+  }
+  if (primaries !== 1) {
     throw badMode(mode, 'must have exactly one of read/write/append/create mode (r, w, a, x)');
   }
   const binary = l.b;

@@ -1,14 +1,21 @@
 // MemFile.open(): Python's open() over the block. Everything is validated
 // (modes.ts) before the content is touched, so a failed open('w') truncates nothing.
 import { systemError } from './errors';
-import { BufferedRandom, BufferedReader, BufferedWriter, type BufferedIO } from './handles/buffered';
+import { BufferedRandomClass, BufferedReaderClass, BufferedWriterClass, type BufferedBase, type BufferedIO, type BufferedRandom } from './handles/buffered';
 import { RawHandle } from './handles/raw';
 import type { TextHandle } from './handles/text';
 import { internalBlock, type MemFile } from './memfile';
 import { parseOpenArgs } from './modes';
 import { binding } from './native';
 
-export type AnyHandle = RawHandle | BufferedReader | BufferedWriter | BufferedRandom | TextHandle;
+/** Any handle `mf.open()` returns (to name in a parameter that takes any of them). */
+export type AnyHandle = RawHandle | BufferedIO | TextHandle;
+
+/**
+ * What `mf.open(mode)` returns for a mode known only at run time: a type offering both
+ * directions (a call in the wrong one throws `EBADF`), since the mode can't be checked statically.
+ */
+export type DynamicHandle = RawHandle | BufferedRandom | TextHandle;
 
 /** Python's io.DEFAULT_BUFFER_SIZE, used where the block has no st_blksize. */
 export const DEFAULT_BUFFER_SIZE = 8192;
@@ -18,7 +25,7 @@ function defaultBufferSize(file: MemFile): number {
   return file.backing !== 'heap' && binding.pageSize > 1 ? binding.pageSize : DEFAULT_BUFFER_SIZE;
 }
 
-export function openFile(file: MemFile, mode?: unknown, options?: unknown): AnyHandle {
+export function openFile(file: MemFile, mode?: unknown, options?: unknown): DynamicHandle {
   const config = parseOpenArgs(mode, options, defaultBufferSize(file));
   const ref = internalBlock(file);
   const native = ref.native;
@@ -41,11 +48,11 @@ export function openFile(file: MemFile, mode?: unknown, options?: unknown): AnyH
     appending: config.appending,
   });
   if (config.bufferSize === 0) return raw;
-  let buffered: BufferedIO;
-  if (config.updating) buffered = new BufferedRandom(raw, config.bufferSize);
-  else if (config.reading) buffered = new BufferedReader(raw, config.bufferSize);
-  else buffered = new BufferedWriter(raw, config.bufferSize);
-  if (config.binary) return buffered;
+  let buffered: BufferedBase;
+  if (config.updating) buffered = new BufferedRandomClass(raw, config.bufferSize);
+  else if (config.reading) buffered = new BufferedReaderClass(raw, config.bufferSize);
+  else buffered = new BufferedWriterClass(raw, config.bufferSize);
+  if (config.binary) return buffered as BufferedRandom;
 
   // Loaded on first text open: binary users never load the codecs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

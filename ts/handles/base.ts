@@ -1,13 +1,43 @@
 // What every handle shares, as Python's IOBase: readlines/writelines and line
 // iteration built on readline(), `using` support, and the EBADF errors for a
 // closed handle or a call in the wrong direction.
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { closedError, invalidArgType, systemError, type CodedError } from '../errors';
 import { given, validateBytes, validateInt } from '../validate';
 import { hideCloneGuard, markUncloneable } from '../uncloneable';
 
-export const notReadable = (syscall = 'read'): CodedError => systemError('EBADF', syscall, 'File not open for reading');
-export const notWritable = (syscall = 'write'): CodedError => systemError('EBADF', syscall, 'File not open for writing');
+/** EBADF for reading a write-only handle: names the handle's mode, and what would read. */
+export const notReadable = (mode: string, syscall = 'read'): CodedError =>
+  systemError('EBADF', syscall, `File not open for reading: this handle's mode is '${mode}' (write-only; a mode with '+' reads and writes)`);
+/** EBADF for writing a read-only handle. */
+export const notWritable = (mode: string, syscall = 'write'): CodedError =>
+  systemError('EBADF', syscall, `File not open for writing: this handle's mode is '${mode}' (read-only; a mode with '+' reads and writes)`);
 export { closedError };
+
+/**
+ * What a buffered handle asks of its raw handle, unchecked (the buffered handle has done the
+ * argument, direction and closed checks): `_pyio`'s layering, where a BufferedReader uses
+ * only `raw.readinto/write/seek/tell`. `pos` is the raw position (tell()), `closed` the raw
+ * handle's state. Reached through the raw handle's `[RAW_IO]`; not public API.
+ * @internal
+ */
+export interface RawIO {
+  readonly pos: number;
+  readonly closed: boolean;
+  /** Reads up to `length` bytes at the position into target[start..], moving the position → bytes read. */
+  readInto(target: Uint8Array, start: number, length: number): number;
+  /** Writes source[start, start+length) at the position (the end when appending), moving it → bytes written. */
+  write(source: Uint8Array, start: number, length: number): number;
+  /** lseek(): → the new position; EINVAL before 0, nothing changed then. */
+  seek(offset: number, whence: number): number;
+  /** The block's current size. */
+  size(): number;
+}
+
+/** @internal */
+export const RAW_IO: unique symbol = Symbol('memfile.rawIO');
+/** @internal A buffered handle's room before 2^53-1 (see BufferedBase), for the text handle over it. */
+export const WRITE_ROOM: unique symbol = Symbol('memfile.writeRoom');
 
 /** `size`/`limit`/`hint` arguments: null/undefined mean -1. */
 export function optionalInt(value: unknown, name: string): number {
@@ -41,6 +71,14 @@ export abstract class IOBase<T extends { length: number }> implements Iterable<T
     this.name = name;
     this.mode = mode;
     markUncloneable(this, CLONE_ADVICE);
+  }
+
+  /** What `console.log(handle)` shows: `BufferedReader { name: 'x', mode: 'rb', closed: false }`. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    const type = this.constructor.name;
+    if (depth < 0) return options.stylize(`[${type}]`, 'special');
+    const show = (value: unknown): string => inspect(value, options);
+    return `${type} { name: ${show(this.name)}, mode: ${show(this.mode)}, closed: ${show(this.closed)} }`;
   }
 
   abstract get closed(): boolean;

@@ -5,7 +5,7 @@
 // block is touched once per refill or flush.
 import { constants as bufferConstants } from 'node:buffer';
 import { fileTooLarge, outOfRange } from '../errors';
-import { binaryData, closedError, IOBase, notReadable, notWritable, optionalInt, readintoTarget } from './base';
+import { binaryData, closedError, IOBase, notReadable, notWritable, optionalInt, RAW_IO, readintoTarget, WRITE_ROOM, type RawIO } from './base';
 import { RawHandle, validateWhence } from './raw';
 import { given, MAX_SAFE, validateInt, validateUint } from '../validate';
 
@@ -17,9 +17,15 @@ function copyOut(source: Buffer, start: number, length: number): Buffer {
   return out;
 }
 
+/**
+ * What the three buffered handles share (one class, as CPython's bufferedio.c); the public
+ * types BufferedReader / BufferedWriter / BufferedRandom offer only the methods of their direction.
+ */
 export abstract class BufferedBase extends IOBase<Buffer> {
-  /** The RawHandle underneath (Python's `.raw`). */
+  /** The RawHandle underneath (Python's `.raw`): unbuffered, sharing this handle's file position. */
   readonly raw: RawHandle;
+  /** raw's unchecked I/O: all this class asks of it */
+  readonly #io: RawIO;
   #buf: Buffer;
   /** #buf's ArrayBuffer (#buf starts at offset 0): a direct Uint8Array over it is the cheapest copy source */
   #ab: ArrayBuffer;
@@ -39,35 +45,41 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   /** the raw position as last known (-1 unknown), CPython's abs_pos */
   #absPos: number;
 
-  /** @internal handles come from MemFile.open() */
+  /** Not for direct use: handles come from `MemFile.open()`. */
   constructor(raw: RawHandle, bufferSize: number, readable: boolean, writable: boolean) {
     super(raw.name, raw.mode);
     this.raw = raw;
+    this.#io = raw[RAW_IO];
     this.#size = bufferSize;
     this.#buf = Buffer.allocUnsafeSlow(bufferSize);
     this.#ab = this.#buf.buffer as ArrayBuffer;
     this.#mask = (bufferSize & (bufferSize - 1)) === 0 ? bufferSize - 1 : 0;
     this.#r = readable;
     this.#w = writable;
-    this.#absPos = raw._pos;
+    this.#absPos = this.#io.pos;
   }
 
+  /** True once this handle (or its `raw`) was closed; stays readable after close. */
   get closed(): boolean {
-    return this.raw._closed;
+    return this.#io.closed;
   }
 
+  /** Whether reading is allowed: mode `r` or `+`, and open. */
   get readable(): boolean {
-    return this.#r && !this.raw._closed;
+    return this.#r && !this.#io.closed;
   }
 
+  /** Whether writing is allowed: mode `w`, `a`, `x` or `+`, and open. */
   get writable(): boolean {
-    return this.#w && !this.raw._closed;
+    return this.#w && !this.#io.closed;
   }
 
+  /** Always true while open. */
   get seekable(): boolean {
-    return !this.raw._closed;
+    return !this.#io.closed;
   }
 
+  /** The block's OS file descriptor (the same number as `mf.fd`); `ENOTSUP` on heap. */
   get fd(): number {
     return this.raw.fd;
   }
@@ -102,35 +114,35 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   // ---- the raw stream ----
 
   #rawTell(): number {
-    this.#absPos = this.raw._pos;
+    this.#absPos = this.#io.pos;
     return this.#absPos;
   }
 
   #rawSeek(target: number, whence: number): number {
-    const n = this.raw._seek(target, whence);
+    const n = this.#io.seek(target, whence);
     this.#absPos = n;
     return n;
   }
 
   #rawRead(target: Uint8Array, start: number, length: number): number {
-    const n = this.raw._readInto(target, start, length);
+    const n = this.#io.readInto(target, start, length);
     if (n > 0 && this.#absPos !== -1) this.#absPos += n;
     return n;
   }
 
   #rawWrite(source: Uint8Array, start: number, length: number): number {
-    const n = this.raw._write(source, start, length);
+    const n = this.#io.write(source, start, length);
     if (n > 0 && this.#absPos !== -1) this.#absPos += n;
     return n;
   }
 
   #checkClosed(syscall: string): void {
-    if (this.raw._closed) throw closedError(syscall);
+    if (this.#io.closed) throw closedError(syscall);
   }
 
   #checkRead(syscall: string): void {
-    if (!this.#r) throw notReadable(syscall);
-    if (this.raw._closed) throw closedError(syscall);
+    if (!this.#r) throw notReadable(this.mode, syscall);
+    if (this.#io.closed) throw closedError(syscall);
   }
 
   #resetRead(): void {
@@ -180,6 +192,7 @@ export abstract class BufferedBase extends IOBase<Buffer> {
 
   // ---- public API ----
 
+  /** Writes buffered bytes to the block, where `pread`, other handles and other processes see them. */
   flush(): void {
     if (!this.#w) {
       this.raw.flush();
@@ -189,8 +202,9 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     this.#flushAndRewind();
   }
 
+  /** Flushes, then closes this handle and its `raw` (idempotent). A failed flush still closes, then throws. */
   close(): void {
-    if (this.raw._closed) return;
+    if (this.#io.closed) return;
     let error: unknown;
     let failed = false;
     try {
@@ -219,9 +233,10 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     return r > 0 ? copyOut(this.#buf, 0, r) : Buffer.alloc(0);
   }
 
+  /** Up to `size` bytes from the position (size -1 or omitted: to the end), fewer only at EOF. `EBADF` if not readable. */
   read(size?: number | null): Buffer {
     // The hot path: a small read served from the buffer.
-    if (typeof size === 'number' && (size >>> 0) === size && this.#r && !this.raw._closed && this.#readEnd !== -1) {
+    if (typeof size === 'number' && (size >>> 0) === size && this.#r && !this.#io.closed && this.#readEnd !== -1) {
       const pos = this.#pos;
       if (size <= this.#readEnd - pos) {
         const out = Buffer.allocUnsafe(size);
@@ -251,16 +266,16 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     // so a read too large for one Buffer consumes nothing.
     if (this.#w) this.#flushAndRewind();
     const current = this.#readahead();
-    const rest = Math.max(0, this.raw._size() - this.raw._pos);
+    const rest = Math.max(0, this.#io.size() - this.#io.pos);
     if (current + rest > bufferConstants.MAX_LENGTH) throw fileTooLarge(current + rest);
     const start = this.#pos;
     this.#pos += current;
     this.#resetRead();
     const out = Buffer.allocUnsafe(current + rest);
     if (current > 0) this.#buf.copy(out, 0, start, start + current);
-    const got = this.raw._readInto(out, current, rest);
+    const got = this.#io.readInto(out, current, rest);
     // CPython leaves abs_pos stale here (a wrong seek() once the file grows); keep it true.
-    this.#absPos = this.raw._pos;
+    this.#absPos = this.#io.pos;
     return current + got === out.length ? out : out.subarray(0, current + got);
   }
 
@@ -271,7 +286,7 @@ export abstract class BufferedBase extends IOBase<Buffer> {
       current = 0;
     }
     // Size the result by what the block holds now, not by n (read(2**40) must not allocate 1 TiB).
-    const available = Math.max(0, this.raw._size() - this.raw._pos);
+    const available = Math.max(0, this.#io.size() - this.#io.pos);
     const capacity = current + Math.min(n - current, available);
     if (capacity > bufferConstants.MAX_LENGTH) throw fileTooLarge(capacity);
     const headStart = this.#pos;
@@ -318,13 +333,14 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     const have = this.#readahead();
     if (have > 0) return this.#readFast(Math.min(have, n));
     this.#resetRead();
-    const length = Math.min(n, Math.max(0, this.raw._size() - this.raw._pos));
+    const length = Math.min(n, Math.max(0, this.#io.size() - this.#io.pos));
     if (length === 0) return Buffer.alloc(0);
     const out = Buffer.allocUnsafe(length);
     const r = this.#rawRead(out, 0, length);
     return r === length ? out : out.subarray(0, r);
   }
 
+  /** Fills `buffer` from the position (as far as the file goes) → bytes read; no new Buffer is made. */
   readinto(buffer: ArrayBufferView | ArrayBuffer): number {
     const target = readintoTarget(buffer);
     this.#checkRead('readinto');
@@ -367,6 +383,7 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     return written;
   }
 
+  /** The next line including its `\n` (or to EOF, or at most `limit` bytes); empty at EOF. */
   readline(limit?: number | null): Buffer {
     let max = optionalInt(limit, 'limit');
     this.#checkRead('readline');
@@ -415,12 +432,16 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   }
 
+  /**
+   * Buffers all of `data` (any ArrayBufferView or ArrayBuffer; a string is `ERR_INVALID_ARG_TYPE`)
+   * → bytes taken. It reaches the block on flush/seek/close or when the buffer fills. `EBADF` if not writable.
+   */
   write(data: ArrayBufferView | ArrayBuffer): number {
     const bytes = binaryData(data);
-    if (!this.#w) throw notWritable('write');
-    if (this.raw._closed) throw closedError('write');
+    if (!this.#w) throw notWritable(this.mode, 'write');
+    if (this.#io.closed) throw closedError('write');
     const len = bytes.byteLength;
-    if (len > this._room()) this.#checkRoom(len);
+    if (len > this[WRITE_ROOM]()) this.#checkRoom(len);
     if (this.#readEnd === -1 && this.#writeEnd === -1) {
       this.#pos = 0;
       this.#rawPos = 0;
@@ -465,16 +486,17 @@ export abstract class BufferedBase extends IOBase<Buffer> {
    * @internal A lower bound of the bytes that can be written from the position without
    * passing 2^53-1 (the position is at most the raw one plus a buffer's worth).
    */
-  _room(): number {
-    return MAX_SAFE - this.raw._pos - this.#size;
+  [WRITE_ROOM](): number {
+    return MAX_SAFE - this.#io.pos - this.#size;
   }
 
   /** Near 2^53-1: the exact check, before anything is buffered (tell() must stay a safe integer). */
   #checkRoom(len: number): void {
-    const at = this.raw._pos - this.#rawOffset();
+    const at = this.#io.pos - this.#rawOffset();
     if (at + len > MAX_SAFE) throw outOfRange('position', '<= 2^53-1 - data.byteLength', at);
   }
 
+  /** Moves the position → the new position (`whence` 0 start, 1 current, 2 end); pending writes are flushed. Before 0 → `EINVAL`. */
   seek(offset: number, whence?: 0 | 1 | 2 | null): number {
     let target = validateInt(offset, 'offset');
     const how = validateWhence(whence);
@@ -499,14 +521,16 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     return n;
   }
 
+  /** The position in bytes, counting buffered reads and writes. */
   tell(): number {
     this.#checkClosed('lseek');
     return this.#rawTell() - this.#rawOffset();
   }
 
+  /** Flushes, then sets the file's size in bytes (default: the position) → the new size; the position stays. */
   truncate(size?: number | null): number {
     const length = given(size) ? validateUint(size, 'size') : undefined;
-    if (!this.#w) throw notWritable('ftruncate');
+    if (!this.#w) throw notWritable(this.mode, 'ftruncate');
     this.#checkClosed('ftruncate');
     this.#flushAndRewind();
     const result = this.raw.truncate(length);
@@ -515,29 +539,63 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   }
 }
 
-/** ≈ io.BufferedReader: mode 'rb'. */
-export class BufferedReader extends BufferedBase {
-  /** @internal */
+// The runtime classes are three thin subclasses of BufferedBase (a wrong-direction call
+// throws EBADF, as Python's UnsupportedOperation). Their public types below leave out the
+// methods of the other direction, so `mf.open('rb').write(...)` fails to type-check.
+
+/** Methods only a readable buffered handle has. */
+type ReadMembers = 'read' | 'read1' | 'readinto' | 'readline' | 'readlines' | 'peek' | typeof Symbol.iterator;
+/** Methods only a writable buffered handle has. */
+type WriteMembers = 'write' | 'writelines' | 'truncate';
+
+/** A handle class as users see it: `instanceof` works; instances come from `MemFile.open()`. */
+export interface HandleClass<T> extends Function {
+  readonly prototype: T;
+  [Symbol.hasInstance](value: unknown): value is T;
+  readonly name: string;
+}
+
+export class BufferedReaderClass extends BufferedBase {
+  static {
+    Object.defineProperty(this, 'name', { value: 'BufferedReader' });
+  }
   constructor(raw: RawHandle, bufferSize: number) {
     super(raw, bufferSize, true, false);
   }
 }
 
-/** ≈ io.BufferedWriter: modes 'wb', 'ab', 'xb'. */
-export class BufferedWriter extends BufferedBase {
-  /** @internal */
+export class BufferedWriterClass extends BufferedBase {
+  static {
+    Object.defineProperty(this, 'name', { value: 'BufferedWriter' });
+  }
   constructor(raw: RawHandle, bufferSize: number) {
     super(raw, bufferSize, false, true);
   }
 }
 
-/** ≈ io.BufferedRandom: any '+' binary mode. */
-export class BufferedRandom extends BufferedBase {
-  /** @internal */
+export class BufferedRandomClass extends BufferedBase {
+  static {
+    Object.defineProperty(this, 'name', { value: 'BufferedRandom' });
+  }
   constructor(raw: RawHandle, bufferSize: number) {
     super(raw, bufferSize, true, true);
   }
 }
 
-/** Any buffered handle (what a TextHandle wraps). */
+/** ≈ io.BufferedReader, from `mf.open('rb')`: buffered binary reads (`read`, `read1`, `peek`, `readinto`, `readline`, line iteration). */
+export interface BufferedReader extends Omit<BufferedBase, WriteMembers> {}
+/** ≈ io.BufferedReader (see the interface); for `instanceof`. */
+export const BufferedReader = BufferedReaderClass as unknown as HandleClass<BufferedReader>;
+
+/** ≈ io.BufferedWriter, from `mf.open('wb')`, `'ab'`, `'xb'`: buffered binary writes (`write`, `writelines`, `truncate`, `flush`). */
+export interface BufferedWriter extends Omit<BufferedBase, ReadMembers> {}
+/** ≈ io.BufferedWriter (see the interface); for `instanceof`. */
+export const BufferedWriter = BufferedWriterClass as unknown as HandleClass<BufferedWriter>;
+
+/** ≈ io.BufferedRandom, from any binary `'+'` mode (`'rb+'`, `'wb+'`, ...): buffered reads and writes on one position. */
+export interface BufferedRandom extends BufferedBase {}
+/** ≈ io.BufferedRandom (see the interface); for `instanceof`. */
+export const BufferedRandom = BufferedRandomClass as unknown as HandleClass<BufferedRandom>;
+
+/** Any buffered handle (what `TextHandle.buffer` is). */
 export type BufferedIO = BufferedReader | BufferedWriter | BufferedRandom;

@@ -20,8 +20,8 @@ import type * as Codecs from '../codecs';
 import type { Codec, DecoderState, ErrorsMode, IncrementalEncoder } from '../codecs';
 import { invalidArgType, invalidArgValue, systemError } from '../errors';
 import { given, validateInt, validateUint } from '../validate';
-import { closedError, IOBase, notReadable, notWritable, optionalInt } from './base';
-import type { BufferedIO } from './buffered';
+import { closedError, IOBase, notReadable, notWritable, optionalInt, WRITE_ROOM } from './base';
+import type { BufferedBase, BufferedIO } from './buffered';
 import { CookieJar, type Cookie } from './text-cookie';
 import { LineFinder, NewlineDecoder, PlainDecoder, type Newline, type TextDecoderLike } from './newlines';
 import { CHUNK_SIZE, DirectPending, PendingWrites, type Pending } from './text-pending';
@@ -95,7 +95,7 @@ export class TextHandle extends IOBase<string> {
   readonly encoding: string;
   readonly errors: ErrorsMode;
   readonly lineBuffering: boolean;
-  readonly #buffer: BufferedIO;
+  readonly #buffer: BufferedBase;
   /** makes a decoder like #decoder (for #bytePosition's trial decodes) */
   readonly #newDecoder: () => TextDecoderLike;
   readonly #decoder: TextDecoderLike | null;
@@ -127,7 +127,7 @@ export class TextHandle extends IOBase<string> {
   #readSinceSeek = false;
 
   /** @internal handles come from MemFile.open() */
-  constructor(buffer: BufferedIO, options: TextHandleOptions) {
+  constructor(buffer: BufferedBase, options: TextHandleOptions) {
     super(options.name, options.mode);
     const codec = lookupCodec(options.encoding);
     this.encoding = options.encoding;
@@ -188,7 +188,7 @@ export class TextHandle extends IOBase<string> {
 
   /** The BufferedReader/Writer/Random underneath (Python's `.buffer`). */
   get buffer(): BufferedIO {
-    return this.#buffer;
+    return this.#buffer as BufferedIO;
   }
 
   /** The newlines seen so far when reading with universal newlines: null, one string, or an array (Python's tuple). */
@@ -204,7 +204,7 @@ export class TextHandle extends IOBase<string> {
 
   #readDecoder(): TextDecoderLike {
     this.#checkClosed('read');
-    if (this.#decoder === null) throw notReadable('read');
+    if (this.#decoder === null) throw notReadable(this.mode, 'read');
     return this.#decoder;
   }
 
@@ -275,7 +275,7 @@ export class TextHandle extends IOBase<string> {
     this.#checkClosed('read');
     const lim = optionalInt(limit, 'limit');
     if (!this.#pending.empty) this.#writeflush(); // before the direction check, as CPython
-    if (this.#decoder === null) throw notReadable('read');
+    if (this.#decoder === null) throw notReadable(this.mode, 'read');
     this.#readSinceSeek = true;
     return (lim < 0 ? this.#bufferedLine() : null) ?? this.#readlineSlow(lim);
   }
@@ -360,7 +360,7 @@ export class TextHandle extends IOBase<string> {
   /** The next line for iteration ('' at EOF): readline() without argument checks. */
   #nextLine(): string {
     if (this.#closed || this.#buffer.closed) throw closedError('read');
-    if (this.#decoder === null) throw notReadable('read');
+    if (this.#decoder === null) throw notReadable(this.mode, 'read');
     this.#readSinceSeek = true;
     // No pending-write check: a write empties #chars, so text found here means none is queued.
     return this.#bufferedLine() ?? this.readline();
@@ -393,7 +393,7 @@ export class TextHandle extends IOBase<string> {
     const direct = this.#direct;
     if (
       direct !== null && typeof s === 'string' && !this.#readSinceSeek && !this.#closed && !this.#buffer.closed &&
-      this.#buffer._room() >= CHUNK_SIZE && direct.tryPush(s)
+      this.#buffer[WRITE_ROOM]() >= CHUNK_SIZE && direct.tryPush(s)
     ) {
       if (this.#chars.length !== 0 || this.#used !== 0 || this.#snapshot !== null || this.#decoderDirty) this.#dropDecoded();
       return s.length;
@@ -405,7 +405,7 @@ export class TextHandle extends IOBase<string> {
     this.#checkClosed('write');
     if (typeof s !== 'string') throw invalidArgType('s', 'of type string', s);
     const encoder = this.#encoder;
-    if (encoder === null) throw notWritable('write');
+    if (encoder === null) throw notWritable(this.mode, 'write');
     if (this.#readSinceSeek) this.#moveToTextPosition();
     let text = s;
     const writeNl = this.#writeNl;
@@ -414,7 +414,7 @@ export class TextHandle extends IOBase<string> {
     const needflush = this.lineBuffering && (haslf || text.indexOf('\r') !== -1);
     const pending = this.#pending;
     // Queued bytes stay under CHUNK_SIZE; no codec needs more than 4 bytes a unit (+ a BOM).
-    if (this.#buffer._room() < CHUNK_SIZE + 4 * text.length + 4) {
+    if (this.#buffer[WRITE_ROOM]() < CHUNK_SIZE + 4 * text.length + 4) {
       // Near 2^53-1: encode now and let the buffer refuse what would pass it, nothing queued.
       this.#writeflush();
       this.#buffer.write(this.#encodeNow(encoder, text));
@@ -687,7 +687,7 @@ export class TextHandle extends IOBase<string> {
   truncate(size?: number | null): number {
     const length = given(size) ? validateUint(size, 'size') : undefined;
     this.#checkClosed('ftruncate');
-    if (!this.#buffer.writable) throw notWritable('ftruncate');
+    if (!this.#buffer.writable) throw notWritable(this.mode, 'ftruncate');
     this.flush();
     return this.#buffer.truncate(length ?? this.#bytePosition());
   }
