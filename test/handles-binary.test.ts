@@ -1,6 +1,7 @@
 // Binary handles: the original pyppin handle tests ported (raw via buffering 0,
 // and buffered), plus the promises of API.md that the CPython oracle cannot
 // check: visibility to pread/other handles, handle types, fd, lifetime, Symbol.dispose.
+import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BufferedRandom, BufferedReader, BufferedWriter, MemFile, RawHandle } from '../ts/index';
@@ -247,6 +248,80 @@ test('a read of 2**40 bytes returns what there is without allocating 2**40', () 
   }
   using g = mf.open('rb');
   assert.equal(g.read1(2 ** 40), Buffer.from('abc'));
+});
+
+// Issue 13: what a newcomer sees of a handle — in console.log, in completions, in errors.
+
+/** Every property name on the object and its prototype chain, up to Object.prototype. */
+function allNames(o: object): string[] {
+  const names: string[] = [];
+  for (let p: object | null = o; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    names.push(...Object.getOwnPropertyNames(p));
+  }
+  return names;
+}
+
+test('console.log(handle) shows its class, name, mode and closed; no internals on any handle', () => {
+  using mf = MemFile.from('data', { backing: 'memfd' });
+  const handles = [mf.open('rb'), mf.open('ab'), mf.open('rb+'), mf.open('rb', { buffering: 0 }), mf.open('r')];
+  const shown = handles.map((h) => inspect(h, { colors: false }));
+  assert.equal(shown, [
+    "BufferedReader { name: 'memfile', mode: 'rb', closed: false }",
+    "BufferedWriter { name: 'memfile', mode: 'ab', closed: false }",
+    "BufferedRandom { name: 'memfile', mode: 'rb+', closed: false }",
+    "RawHandle { name: 'memfile', mode: 'rb', closed: false }",
+    "TextHandle { name: 'memfile', mode: 'r', closed: false }",
+  ]);
+  for (const h of handles) {
+    const leaked = allNames(h).filter((n) => n.startsWith('_'));
+    assert.equal(leaked, [], `${h.constructor.name} has no _-prefixed members`);
+    const documented = ['name', 'mode', 'raw', 'encoding', 'errors', 'lineBuffering'];
+    assert.equal(Object.keys(h).filter((k) => !documented.includes(k)), [], `${h.constructor.name}: own properties are documented members`);
+    h.close();
+  }
+  assert.is(inspect(handles[0]), "BufferedReader { name: 'memfile', mode: 'rb', closed: true }");
+  assert.is(inspect({ nested: { deeper: handles[0] } }, { depth: 0 }), '{ nested: [Object] }');
+  assert.is(inspect([handles[4]], { depth: -1 }), '[Array]');
+  assert.is(inspect(mf), `MemFile { name: 'memfile', backing: 'memfd', size: 4, closed: false }`);
+});
+
+test('a buffered handle drives its raw handle through the raw handle only (close raw → buffered closed)', () => {
+  using mf = MemFile.from('0123456789');
+  const f = mf.open('rb', { buffering: 4 });
+  assert.equal(f.read(2), Buffer.from('01'));
+  assert.is(f.raw.tell(), 4, 'one refill of 4 bytes');
+  f.raw.seek(8);
+  assert.is(f.tell(), 6, 'tell() = raw position - readahead');
+  f.raw.close();
+  assert.ok(f.closed);
+  assert.is(code(() => f.read(1)), 'EBADF');
+});
+
+test('wrong-direction EBADF names the handle\'s mode; the stack starts at the caller\'s line', () => {
+  using mf = MemFile.from('data');
+  const cases: Array<[string, () => unknown, string]> = [
+    ['ab', () => (mf.open('ab') as unknown as BufferedReader).read(), "File not open for reading: this handle's mode is 'ab'"],
+    ['xb', () => (new MemFile().open('xb') as unknown as BufferedReader).read(), "File not open for reading: this handle's mode is 'xb'"],
+    ['ab raw', () => (mf.open('ab', { buffering: 0 }) as RawHandle).read(), "File not open for reading: this handle's mode is 'ab'"],
+    ['rb', () => (mf.open('rb') as unknown as BufferedWriter).write(Buffer.from('x')), "File not open for writing: this handle's mode is 'rb'"],
+    ['r text', () => mf.open('r').write('x'), "File not open for writing: this handle's mode is 'r'"],
+    ['a text', () => mf.open('a').read(), "File not open for reading: this handle's mode is 'a'"],
+  ];
+  for (const [label, fn, message] of cases) {
+    let error: Error | undefined;
+    try {
+      fn();
+    } catch (e) {
+      error = e as Error;
+    }
+    assert.ok(error !== undefined, label);
+    assert.is((error as { code?: string }).code, 'EBADF', label);
+    assert.ok(error.message.includes(message), `${label}: ${error.message}`);
+    assert.ok(error.message.includes("a mode with '+' reads and writes"), label);
+    const firstFrame = error.stack!.split('\n').find((l) => l.startsWith('    at '))!;
+    assert.ok(firstFrame.includes(__filename), `${label}: first frame is this file: ${firstFrame}`);
+  }
+  assert.equal(mf.bytes(), Buffer.from('data'));
 });
 
 test.run();

@@ -386,3 +386,62 @@ shm('names: valid, leading slash stripped, invalid rejected, EEXIST, unlinked on
 });
 
 shm.run();
+
+// Issue 13: fs's argument order gets a message that names MemFile's; errors start at the caller.
+const teach = suite('core (errors that teach)');
+
+function caught(fn: () => unknown): Error & { code?: string } {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error & { code?: string };
+  }
+  throw new Error(`nothing thrown by ${fn}`);
+}
+
+const firstFrame = (e: Error): string => e.stack!.split('\n').find((l) => l.startsWith('    at '))!;
+
+teach("pread(buf, 0, 5, 0) in fs's order → ERR_INVALID_ARG_TYPE naming (offset, size, buffer?); pwrite likewise", () => {
+  using mf = MemFile.from('hello world');
+  const buf = Buffer.alloc(5);
+  for (const [label, fn, order] of [
+    ['MemFile.pread', () => (mf.pread as (...a: unknown[]) => unknown)(buf, 0, 5, 0), 'pread(offset, size, buffer?)'],
+    ['MemFile.pwrite', () => (mf.pwrite as (...a: unknown[]) => unknown)(buf, 0), 'pwrite(offset, data)'],
+    ['RawHandle.pread', () => { using h = mf.open('rb+', { buffering: 0 }); return (h.pread as (...a: unknown[]) => unknown)(buf, 0, 5, 0); }, 'pread(offset, size, buffer?)'],
+    ['RawHandle.pwrite', () => { using h = mf.open('rb+', { buffering: 0 }); return (h.pwrite as (...a: unknown[]) => unknown)(new Uint8Array(2), 0); }, 'pwrite(offset, data)'],
+  ] as const) {
+    const e = caught(fn);
+    assert.ok(e instanceof TypeError, label);
+    assert.is(e.code, 'ERR_INVALID_ARG_TYPE', label);
+    assert.ok(e.message.includes(`MemFile's order is ${order}`), `${label}: ${e.message}`);
+    assert.ok(e.message.includes("not fs."), label);
+    assert.ok(firstFrame(e).includes(__filename), `${label}: ${firstFrame(e)}`);
+  }
+  assert.is(buf.toString(), '\0'.repeat(5), 'nothing read into the buffer');
+  assert.is(mf.text(), 'hello world', 'nothing written');
+});
+
+teach("the stack's first frame is the caller's line, not the library's (validation, EBADF, EEXIST)", () => {
+  const mf = MemFile.from('x');
+  const cases: Array<[string, () => unknown]> = [
+    ['pread(-1)', () => mf.pread(-1, 1)],
+    ['view past the end', () => mf.view(5)],
+    ["open('x') of a non-empty file", () => mf.open('x')],
+    ['bad option', () => mf.open('r', { newline: 'x' as never })],
+    ['handle seek before 0', () => mf.open('rb').seek(-1)],
+  ];
+  const check = ([label, fn]: [string, () => unknown], code: string): void => {
+    const e = caught(fn);
+    assert.is(e.code, code, label);
+    const frame = firstFrame(e);
+    assert.ok(frame.includes(__filename), `${label}: first frame ${frame}\n${e.stack}`);
+    assert.not.ok(e.stack!.includes('/ts/'), `${label}: no library frame at all:\n${e.stack}`);
+  };
+  const codes = ['ERR_OUT_OF_RANGE', 'ERR_OUT_OF_RANGE', 'EEXIST', 'ERR_INVALID_ARG_VALUE', 'EINVAL'];
+  cases.forEach((c, i) => check(c, codes[i]));
+  mf.close();
+  check(['size after close', () => mf.size], 'EBADF');
+  check(['open after close', () => mf.open('rb')], 'EBADF');
+});
+
+teach.run();

@@ -225,4 +225,32 @@ for (const buffering of [0, -1]) {
   });
 }
 
+// Issue 13: errors that teach. Python spells "read and write" with '+'; fs users reach for 'rw'.
+test("open('rw') and the like suggest '+': 'r+' / 'w+' in text, 'rb+' / 'wb+' in binary; nothing truncated", () => {
+  using mf = MemFile.from(CONTENT);
+  for (const [mode, suggestion] of [['rw', "'r+'"], ['wr', "'r+'"], ['rwb', "'rb+'"], ['rw+', "'r+'"], ['ra', "'r+'"]] as const) {
+    let error: Error | undefined;
+    try {
+      mf.open(mode);
+    } catch (e) {
+      error = e as Error;
+    }
+    assert.ok(error instanceof TypeError, mode);
+    assert.is((error as { code?: string }).code, 'ERR_INVALID_ARG_VALUE', mode);
+    assert.ok(error!.message.includes(`to read and write, use ${suggestion}`), `${mode}: ${error!.message}`);
+    assert.ok(error!.message.includes(`'w${mode.includes('b') ? 'b' : ''}+' (truncates first)`), error!.message);
+    const firstFrame = error!.stack!.split('\n').find((l) => l.startsWith('    at '))!;
+    assert.ok(firstFrame.includes(__filename), `first frame is the caller's line: ${firstFrame}`);
+  }
+  // One letter missing is a different mistake, with the plain message.
+  let plain = '';
+  try {
+    mf.open('b');
+  } catch (e) {
+    plain = (e as Error).message;
+  }
+  assert.ok(plain.includes('must have exactly one of') && !plain.includes('to read and write'), plain);
+  assert.is(mf.text(), CONTENT);
+});
+
 test.run();
