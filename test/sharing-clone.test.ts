@@ -101,7 +101,7 @@ test('console.log output shows no guard; JSON and Object.keys users see name and
     assert.not.match(shown, 'cannot be cloned', shown);
     assert.not.match(shown, 'Symbol(a MemFile', shown);
   }
-  assert.is(inspect(mf), "MemFile { name: 'shown', backing: 'memfd' }");
+  assert.is(inspect(mf), "MemFile { name: 'shown', backing: 'memfd', size: 1, closed: false }");
   assert.match(inspect(text), /^TextHandle \{/);
   assert.match(inspect(text), "encoding: 'utf-8'");
   assert.is(JSON.stringify(mf), '{"name":"shown","backing":"memfd"}');

@@ -73,12 +73,14 @@ export abstract class IOBase<T extends { length: number }> implements Iterable<T
     markUncloneable(this, CLONE_ADVICE);
   }
 
-  /** What `console.log(handle)` shows: `BufferedReader { name: 'x', mode: 'rb', closed: false }`. */
+  /** What `console.log(handle)` shows: `BufferedReader { name: 'x', mode: 'rb', closed: false }` (text handles add `encoding`). */
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     const type = this.constructor.name;
     if (depth < 0) return options.stylize(`[${type}]`, 'special');
     const show = (value: unknown): string => inspect(value, options);
-    return `${type} { name: ${show(this.name)}, mode: ${show(this.mode)}, closed: ${show(this.closed)} }`;
+    const encoding = (this as { encoding?: unknown }).encoding; // text handles
+    const extra = typeof encoding === 'string' ? `, encoding: ${show(encoding)}` : '';
+    return `${type} { name: ${show(this.name)}, mode: ${show(this.mode)}${extra}, closed: ${show(this.closed)} }`;
   }
 
   abstract get closed(): boolean;
