@@ -170,15 +170,15 @@ export function describeText(script: TextScript, seed: number, index: number): s
 
 // ---- the generator ----
 
-export const ENCODINGS = ['utf-8', 'utf-8-sig', 'utf-16', 'utf-16-le', 'utf-16-be', 'latin-1', 'ascii'] as const;
+export const ENCODINGS = ['utf-8', 'utf-8-sig', 'utf-16', 'utf-16-le', 'utf-16-be', 'latin-1', 'ascii', 'cp1252'] as const;
 export const NEWLINES = [null, '', '\n', '\r', '\r\n'] as const;
 export const ERRORS = ['strict', 'replace', 'ignore'] as const;
 export const MODES = ['r', 'r+', 'w', 'w+', 'a', 'a+', 'x+', 'rt'] as const;
 const BUFFERINGS = [undefined, undefined, -1, 1, 1, 2, 3, 7, 64] as const;
-const PIECES = ['a', 'b', 'xyz', 'hello', ' ', '\t', '\n', '\n', '\r', '\r\n', '\r\n', '\r\r\n', 'é', 'ÿ', '€', '中', '\u0085', '\u2028', '\x00'];
+const PIECES = ['a', 'b', 'xyz', 'hello', ' ', '\t', '\n', '\n', '\r', '\r\n', '\r\n', '\r\r\n', 'é', 'ÿ', '€', '中', '\u0085', '\u2028', '\x00', '\ufffd', '\u0160'];
 const ASTRAL = ['😀', '𝄞'];
 // (never a complete astral character: lengths count code points in Python, UTF-16 units here)
-const BAD_BYTES = [[0xff], [0x80], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x41], [0x00], [0xfe, 0xff], [0x0d]];
+const BAD_BYTES = [[0xff], [0x80], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x41], [0x00], [0xfe, 0xff], [0x0d], [0x81], [0x9d]];
 
 type Rng = ReturnType<typeof prng>;
 
@@ -207,6 +207,7 @@ function encodeInitial(r: Rng, s: string, encoding: string, bom: boolean): Buffe
     case 'utf-16-le': return utf16(s, false);
     case 'utf-16-be': return utf16(s, true);
     case 'latin-1': return Buffer.from(s.replace(/[^\x00-\xff]/gu, '?'), 'latin1');
+    case 'cp1252': return Buffer.from(s.replace(/[^\x00-\x7f\xa0-\xff]/gu, (c) => CP1252[c] ?? '?'), 'latin1');
     default: return Buffer.from(r.next() < 0.5 ? s.replace(/[^\x00-\x7f]/gu, '') : s.replace(/[^\x00-\xff]/gu, '?'), 'latin1');
   }
 }
@@ -228,7 +229,7 @@ function boundary(r: Rng, encoding: string, astral: boolean): Buffer {
   const specials = ['\r\n', '\r', '\r\r\n', 'é', '€', '\n', ...(astral ? ASTRAL : [])];
   const special = r.pick(specials);
   const wide = encoding.startsWith('utf-16');
-  const enc = (s: string): Buffer => (wide ? utf16(s, encoding === 'utf-16-be') : Buffer.from(s, encoding === 'latin-1' || encoding === 'ascii' ? 'latin1' : 'utf8'));
+  const enc = (s: string): Buffer => (wide ? utf16(s, encoding === 'utf-16-be') : Buffer.from(s, encoding === 'latin-1' || encoding === 'ascii' || encoding === 'cp1252' ? 'latin1' : 'utf8'));
   const head = encoding === 'utf-16' ? Buffer.from([0xff, 0xfe]) : encoding === 'utf-8-sig' ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0);
   const s = enc(special);
   const split = r.int(0, s.length);
@@ -250,7 +251,11 @@ function initialFor(r: Rng, encoding: string, astral: boolean): Buffer {
   return b;
 }
 
+// A few cp1252 characters above 0x7f outside latin-1 (as the bytes that encode them).
+const CP1252: Record<string, string> = { '€': '\x80', '\u0160': '\x8a', '\u2026': '\x85' };
+
 function writeText(r: Rng, astral: boolean): string {
+  if (r.next() < 0.06) return ''; // write(''): a BOM at the start of utf-16 / utf-8-sig
   let s = text(r, r.int(1, 6), astral);
   if (r.next() < 0.08) s += '\ud800'; // lone surrogate: unencodable everywhere
   if (r.next() < 0.05) s = 'z'.repeat(r.int(3000, 9000)) + s; // crosses the 8 KiB pending limit

@@ -2,6 +2,7 @@
 // CPython 3.11's `codecs` is the contract; see legacy.ts for where legacy codecs differ.
 import { notSupported, validateErrors, type ErrorsMode } from './errors';
 import { TextDecoder } from 'node:util';
+import { charmapCodec, charmapFor } from './charmap';
 import { LEGACY, legacyCodec } from './legacy';
 import { AsciiDecoder, asciiEncoder, Latin1Decoder, latin1Encoder } from './singlebyte';
 import type { Codec } from './types';
@@ -96,6 +97,7 @@ function whatwgName(label: string): string | undefined {
 
 /**
  * Python's and Node's names for utf-8, utf-8-sig, utf-16(-le/-be), latin-1 and ascii,
+ * Python's names for the single-byte code pages (charmap.ts),
  * then any Python alias or WHATWG label of a legacy encoding Node can decode.
  * Unknown → RangeError ERR_ENCODING_NOT_SUPPORTED.
  */
@@ -104,6 +106,9 @@ export function lookupCodec(name: string): Codec {
   const key = normalize(name);
   const id = key in CODECS ? key : ALIASES[key] ?? ALIASES[key.replace(/\./g, '_')];
   if (id !== undefined) return CODECS[id];
+  // Python's names for single-byte code pages first: 'latin5' is iso8859-9 there, windows-1254 in WHATWG.
+  const map = charmapFor(key);
+  if (map !== undefined) return charmapCodec(map);
   const whatwg = legacyAlias(key) ?? whatwgName(name);
   // WHATWG's own utf labels ('unicode-1-1-utf-8', 'utf-16be'…) land on our exact codecs.
   if (whatwg === 'utf-8') return CODECS.utf_8;

@@ -1,10 +1,10 @@
-// Legacy encodings: decoding through Node's WHATWG TextDecoder, encoding through iconv-lite.
+// Legacy encodings: single-byte code pages are CPython's own tables (charmap.ts); the
+// multi-byte ones decode through Node's WHATWG TextDecoder and encode through iconv-lite.
 //
-// Deliberate differences from CPython for these codecs (the WHATWG tables are the web's, not
-// Python's):
-// - Mappings follow WHATWG (except windows-1252, decoded exactly as CPython's cp1252):
-//   shift_jis is closer to cp932, euc-kr is UHC/cp949, big5 includes HKSCS, gbk decodes as
-//   gb18030. Encoding uses iconv-lite's tables, which mostly agree.
+// Deliberate differences from CPython for the multi-byte codecs (the WHATWG tables are the
+// web's, not Python's):
+// - Mappings follow WHATWG: shift_jis is closer to cp932, euc-kr is UHC/cp949, big5 includes
+//   HKSCS, gbk decodes as gb18030. Encoding uses iconv-lite's tables, which mostly agree.
 // - 'replace' while decoding yields WHATWG's U+FFFD per bad sequence (CPython: per its own
 //   notion of a bad sequence); 'ignore' is that output with every U+FFFD removed, so a real
 //   U+FFFD in gb18030 data is dropped as well.
@@ -16,6 +16,7 @@ import * as iconv from 'iconv-lite';
 import { TextDecoder } from 'node:util';
 import { decodeError, notSupported, type ErrorsMode } from './errors';
 import { asBuffer, copyOf, EMPTY, join } from './bytes';
+import { charmapCodec, charmapFor } from './charmap';
 import { encodeSlow } from './encode';
 import type { Codec, DecoderState, IncrementalDecoder, IncrementalEncoder } from './types';
 
@@ -70,39 +71,6 @@ function completeEnd(data: Uint8Array, len: SeqLen): number {
     i += l;
   }
   return data.length;
-}
-
-// Node 20's TextDecoder('windows-1252') takes a broken latin-1 shortcut (0x80 decodes to
-// U+0080, short inputs can come back empty), so cp1252 is decoded here from CPython's own
-// table: 0x81 0x8D 0x8F 0x90 0x9D are undefined, exactly as in CPython.
-const CP1252_HIGH = '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd'
-  + '\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
-
-class Cp1252Decoder implements IncrementalDecoder {
-  constructor(private readonly errors: ErrorsMode) {}
-
-  decode(input: Uint8Array): string {
-    const data = asBuffer(input);
-    const text = data.toString('latin1');
-    if (!/[\x80-\x9f]/.test(text)) return text;
-    let out = '';
-    let run = 0;
-    for (let i = 0; i < data.length; i++) {
-      const b = data[i];
-      if (b < 0x80 || b > 0x9f) continue;
-      const c = CP1252_HIGH[b - 0x80];
-      if (c === '\ufffd' && this.errors === 'strict') {
-        throw decodeError('charmap', data, i, i + 1, 'character maps to <undefined>');
-      }
-      out += text.slice(run, i) + (c === '\ufffd' && this.errors === 'ignore' ? '' : c);
-      run = i + 1;
-    }
-    return out + text.slice(run);
-  }
-
-  getstate(): DecoderState { return { pending: EMPTY, flag: 0 }; }
-  setstate(): void {}
-  reset(): void {}
 }
 
 class LegacyDecoder implements IncrementalDecoder {
@@ -232,11 +200,15 @@ export function legacyCodec(whatwg: string, label: string): Codec {
   const names = LEGACY[whatwg] ?? [whatwg];
   const pyName = names[0];
   const singleByte = !MULTIBYTE[whatwg] && whatwg !== 'iso-2022-jp';
+  if (singleByte) {
+    // WHATWG's single-byte encodings, as the CPython code page of the same name.
+    const map = charmapFor(whatwg === 'iso-8859-8-i' ? 'iso8859-8' : pyName);
+    if (map !== undefined) return charmapCodec(map);
+  }
   return {
     name: pyName,
     fixedWidth: singleByte ? 1 : null,
-    newDecoder: (errors) => (whatwg === 'windows-1252'
-      ? new Cp1252Decoder(errors) : new LegacyDecoder(whatwg, pyName, errors)),
+    newDecoder: (errors) => new LegacyDecoder(whatwg, pyName, errors),
     newEncoder: (errors) => {
       const iconvName = iconvNameFor(whatwg, names);
       if (iconvName === null) throw notSupported(label, 'encoding for writing');
