@@ -22,7 +22,11 @@ void AddSeals(int, int) { Throw(ENOTSUP, "fcntl", "sealing needs Linux memfd"); 
 uint64_t FileSize(int) { Throw(ENOTSUP, "fstat"); }
 void Resize(int, uint64_t) { Throw(ENOTSUP, "ftruncate"); }
 size_t ReadAt(int, uint8_t*, size_t, uint64_t) { Throw(ENOTSUP, "read"); }
-void WriteAt(int, const uint8_t*, size_t, uint64_t) { Throw(ENOTSUP, "write"); }
+void WriteAt(int, const uint8_t*, size_t, uint64_t, bool) { Throw(ENOTSUP, "write"); }
+uint64_t FileSizeLimit() { return UINT64_MAX; }
+void CheckFileSizeLimit(uint64_t, const char*) {}
+bool CanRunOutOfSpace(int) { return false; }
+bool Reserve(int, uint64_t, uint64_t, bool) { return false; }
 void CloseFd(int) {}
 }  // namespace memfile
 
@@ -30,7 +34,9 @@ void CloseFd(int) {}
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -58,6 +64,12 @@ void CloseFd(int) {}
 #endif
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+#ifndef RWF_NOAPPEND
+#define RWF_NOAPPEND 0x00000020
+#endif
+#ifndef FALLOC_FL_KEEP_SIZE
+#define FALLOC_FL_KEEP_SIZE 0x01
 #endif
 #endif
 
@@ -155,6 +167,25 @@ int AdoptFd(int fd, FdInfo* info) {
 #else
   info->sealed = seals != 0;
 #endif
+  info->append = false;
+  if ((flags & O_APPEND) != 0) {
+#ifdef __linux__
+    // pwrite on an O_APPEND fd appends (Linux ignores the offset). Clearing
+    // the flag on a dup would clear it for the caller too (one open file
+    // description), so open the same file afresh, without O_APPEND.
+    std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    int own = open(proc.c_str(), acc | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (own >= 0) {
+      struct stat again;
+      if (fstat(own, &again) == 0 && again.st_dev == st.st_dev && again.st_ino == st.st_ino) {
+        fcntl(own, F_SETFL, fcntl(own, F_GETFL) & ~O_NONBLOCK);
+        return own;
+      }
+      close(own);
+    }
+#endif
+    info->append = true;  // no /proc or no permission: writes use RWF_NOAPPEND
+  }
   int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (dup < 0) Throw(errno, "fcntl");
   return dup;
@@ -200,8 +231,49 @@ uint64_t FileSize(int fd) {
   return static_cast<uint64_t>(st.st_size);
 }
 
+uint64_t FileSizeLimit() {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_FSIZE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return UINT64_MAX;
+  return static_cast<uint64_t>(rl.rlim_cur);
+}
+
+void CheckFileSizeLimit(uint64_t end, const char* syscall) {
+  if (end > static_cast<uint64_t>(INT64_MAX) || end > FileSizeLimit()) {
+    Throw(EFBIG, syscall, "file too large (RLIMIT_FSIZE)");
+  }
+}
+
+bool CanRunOutOfSpace(int fd) {
+#ifdef __linux__
+  struct statfs fs;
+  // An unlimited tmpfs (the kernel's internal memfd mount) reports 0 blocks.
+  return fstatfs(fd, &fs) != 0 || fs.f_blocks != 0;
+#else
+  (void)fd;
+  return true;
+#endif
+}
+
+bool Reserve(int fd, uint64_t off, uint64_t n, bool keep_size) {
+  if (n == 0) return true;
+#ifdef __linux__
+  int rc;
+  do {
+    rc = fallocate(fd, keep_size ? FALLOC_FL_KEEP_SIZE : 0, static_cast<off_t>(off), static_cast<off_t>(n));
+  } while (rc != 0 && errno == EINTR);
+  if (rc == 0) return true;
+  if (errno == EOPNOTSUPP || errno == ENOSYS) return false;
+  Throw(errno, "fallocate");
+#else
+  (void)fd, (void)off, (void)keep_size;
+  return false;
+#endif
+}
+
 void Resize(int fd, uint64_t size) {
   if (size > static_cast<uint64_t>(INT64_MAX)) Throw(EFBIG, "ftruncate");
+  // Only growth is limited; checked here so the kernel never sends SIGXFSZ.
+  if (size > FileSizeLimit() && size > FileSize(fd)) Throw(EFBIG, "ftruncate", "file too large (RLIMIT_FSIZE)");
   int rc;
   do {
     rc = ftruncate(fd, static_cast<off_t>(size));
@@ -223,10 +295,24 @@ size_t ReadAt(int fd, uint8_t* dst, size_t n, uint64_t off) {
   return done;
 }
 
-void WriteAt(int fd, const uint8_t* src, size_t n, uint64_t off) {
+void WriteAt(int fd, const uint8_t* src, size_t n, uint64_t off, bool no_append) {
   size_t done = 0;
   while (done < n) {
-    ssize_t r = pwrite(fd, src + done, n - done, static_cast<off_t>(off + done));
+    ssize_t r;
+#ifdef __linux__
+    if (no_append) {
+      struct iovec iov = {const_cast<uint8_t*>(src + done), n - done};
+      r = pwritev2(fd, &iov, 1, static_cast<off_t>(off + done), RWF_NOAPPEND);
+      if (r < 0 && (errno == EINVAL || errno == EOPNOTSUPP)) {
+        Throw(ENOTSUP, "pwritev2", "this kernel cannot write at an offset through an O_APPEND fd");
+      }
+    } else {
+      r = pwrite(fd, src + done, n - done, static_cast<off_t>(off + done));
+    }
+#else
+    (void)no_append;
+    r = pwrite(fd, src + done, n - done, static_cast<off_t>(off + done));
+#endif
     if (r < 0) {
       if (errno == EINTR) continue;
       Throw(errno, "write");

@@ -22,9 +22,12 @@ struct FdInfo {
   std::string name;   // memfd's own name, or the shm file's name
   bool writable;      // opened O_RDWR / O_WRONLY
   bool sealed;        // F_SEAL_WRITE present
+  bool append;        // the new fd still has O_APPEND (could not be reopened without it)
 };
 // Duplicates `fd` (close-on-exec) after checking it is a memfd or a regular
 // file on a memory filesystem; anything else is EINVAL. Returns the new fd.
+// An O_APPEND fd is reopened through /proc/self/fd instead (a new open file
+// description without O_APPEND: F_SETFL on a dup would change the caller's).
 int AdoptFd(int fd, FdInfo* info);
 
 // Seal bits, numerically Linux's F_SEAL_* so they pass through unchanged.
@@ -40,9 +43,26 @@ int GetSeals(int fd);           // kSeal* bits; 0 where sealing does not exist
 bool SealedForWrites(int fd);   // F_SEAL_WRITE or F_SEAL_FUTURE_WRITE present
 void AddSeals(int fd, int seals);  // F_ADD_SEALS; ENOTSUP where the file cannot be sealed
 uint64_t FileSize(int fd);      // fstat
-void Resize(int fd, uint64_t size);       // ftruncate, EINTR-safe
+void Resize(int fd, uint64_t size);       // ftruncate, EINTR-safe; EFBIG past RLIMIT_FSIZE
 size_t ReadAt(int fd, uint8_t* dst, size_t n, uint64_t off);         // loops; short only at EOF
-void WriteAt(int fd, const uint8_t* src, size_t n, uint64_t off);    // writes all or throws
+// Writes all or throws. `no_append`: the fd has O_APPEND, so pwrite would
+// append (Linux); use pwritev2(RWF_NOAPPEND) instead.
+void WriteAt(int fd, const uint8_t* src, size_t n, uint64_t off, bool no_append = false);
+
+// RLIMIT_FSIZE (soft), or UINT64_MAX. Growing a file past it raises SIGXFSZ
+// (fatal by default outside Node): callers check first and throw EFBIG.
+uint64_t FileSizeLimit();
+void CheckFileSizeLimit(uint64_t end, const char* syscall);
+// True when the file lives on a filesystem with a size limit (a tmpfs mounted
+// with size=, /dev/shm): writes into holes there can fail with ENOSPC, and a
+// store through a mapping would raise SIGBUS instead. memfds (the kernel's
+// internal, unlimited mount) never need a reservation.
+bool CanRunOutOfSpace(int fd);
+// Allocates [off, off+n) (fallocate): all or nothing, so a write that follows
+// cannot fail half-way. `keep_size`: never change the file size (views);
+// otherwise the size grows to off+n if smaller. Throws ENOSPC, EFBIG, ...;
+// returns false where fallocate does not exist (the caller just writes).
+bool Reserve(int fd, uint64_t off, uint64_t n, bool keep_size);
 void CloseFd(int fd);
 
 }  // namespace memfile

@@ -306,15 +306,7 @@ Napi::Value BlockWrap::View(const Napi::CallbackInfo& info) {
   uint64_t end = offset + length;
   std::shared_ptr<Mapping> mapping = Guarded(env, [&]() -> std::shared_ptr<Mapping> {
     if (block_->closed()) throw SysError{EBADF, "view", "the MemFile is closed"};
-    if (block_->sealed() && block_->backing() != Backing::Heap) {
-      // Copy-on-write: each view gets its own private mapping.
-      auto m = Mapping::MapFile(block_->Fd(), static_cast<size_t>(end), Mapping::Kind::PrivateCopy);
-      if (!m) throw SysError{ENOMEM, "mmap", {}};
-      return m;
-    }
-    auto m = block_->MappingFor(end);
-    if (!m) throw SysError{ENOMEM, "mmap", {}};
-    return m;
+    return block_->ViewMapping(offset, end);
   });
   return MakeView(env, std::move(mapping), offset, length, end);
 }

@@ -40,6 +40,7 @@ class Block::Sync {
 Block::Block(Backing backing, int fd, std::string name, bool writable)
     : backing_(backing), fd_(fd), name_(std::move(name)), writable_(writable) {
   InstallFaultHandler();
+  reserve_ = fd_ >= 0 && CanRunOutOfSpace(fd_);
 }
 
 Block::~Block() { Close(); }
@@ -72,6 +73,7 @@ std::unique_ptr<Block> Block::FromFd(int fd) {
   int own = AdoptFd(fd, &info);
   std::unique_ptr<Block> block(new Block(info.backing, own, info.name, info.writable));
   block->exposed_ = true;
+  block->append_ = info.append;
   block->sealed_ = info.sealed;
   return block;
 }
@@ -149,11 +151,23 @@ uint64_t Block::Size() {
   return FileSize(fd_);
 }
 
+// Callers have checked end against RLIMIT_FSIZE: the capacity never runs
+// past the limit, so everything up to it works as on a regular file.
 uint64_t Block::Capacity(uint64_t end) const {
   uint64_t grown = std::max<uint64_t>(physical_ * 2, kMinCapacity);
   // A jump far past the end (a sparse write) takes exactly what it needs.
-  if (end > grown) return RoundUp(end, PageSize());
-  return RoundUp(grown, PageSize());
+  uint64_t cap = end > grown ? RoundUp(end, PageSize()) : RoundUp(grown, PageSize());
+  return std::max(end, std::min(cap, FileSizeLimit()));
+}
+
+std::shared_ptr<Mapping> Block::Track(std::shared_ptr<Mapping> m) {
+  if (!m) return m;
+  if (maps_.size() >= 16 && (maps_.size() & (maps_.size() - 1)) == 0) {
+    maps_.erase(std::remove_if(maps_.begin(), maps_.end(), [](const std::weak_ptr<Mapping>& w) { return w.expired(); }),
+                maps_.end());
+  }
+  maps_.push_back(m);
+  return m;
 }
 
 // Makes main_ cover [0, end). Returns false when the caller must use syscalls.
@@ -167,10 +181,10 @@ bool Block::EnsureMapped(uint64_t end) {
   Mapping::Kind kind = sealed_ ? Mapping::Kind::PrivateCopy
                        : writable_ ? Mapping::Kind::SharedWrite
                                    : Mapping::Kind::SharedRead;
-  auto m = Mapping::MapFile(fd_, want, kind);
+  auto m = Track(Mapping::MapFile(fd_, want, kind));
   if (!m && kind == Mapping::Kind::SharedWrite && sealed()) {
     // A peer sealed it under us: sealed content reads fine through a private map.
-    m = Mapping::MapFile(fd_, want, Mapping::Kind::PrivateCopy);
+    m = Track(Mapping::MapFile(fd_, want, Mapping::Kind::PrivateCopy));
   }
   if (!m) {
     // The address space is exhausted, or the OS refuses for another reason.
@@ -181,11 +195,27 @@ bool Block::EnsureMapped(uint64_t end) {
   return true;
 }
 
-std::shared_ptr<Mapping> Block::MappingFor(uint64_t end) {
+std::shared_ptr<Mapping> Block::ViewMapping(uint64_t offset, uint64_t end) {
   CheckOpen();
   Sync sync(this);
   if (backing_ == Backing::Heap) return main_;
-  if (!EnsureMapped(end)) return nullptr;
+  if (sealed() || !writable_) {
+    // Copy-on-write: stores land in private pages, never in the file. One
+    // mapping serves every view until a view needs more (a peer grew the
+    // file) or a SIGBUS tainted it; older views keep theirs.
+    if (cow_ && (cow_->tainted() || !cow_->mapped() || cow_->length() < end)) cow_.reset();
+    if (!cow_) {
+      if (end > kMaxMapping) Throw(ENOMEM, "mmap");
+      uint64_t want = RoundUp(std::max(end, std::min<uint64_t>(end * 2, end + (uint64_t{1} << 30))), PageSize());
+      cow_ = Track(Mapping::MapFile(fd_, static_cast<size_t>(std::min(want, kMaxMapping)), Mapping::Kind::PrivateCopy));
+      if (!cow_) Throw(ENOMEM, "mmap");
+    }
+    return cow_;
+  }
+  // A store into a hole of a full tmpfs would raise SIGBUS, and nothing could
+  // report it: reserve the view's pages now and report ENOSPC here.
+  if (exposed_ && reserve_ && end > offset) Reserve(fd_, offset, end - offset, true);
+  if (!EnsureMapped(end)) Throw(ENOMEM, "mmap");
   return main_;
 }
 
@@ -222,6 +252,20 @@ void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
   CheckWritable();
   if (n == 0) return;
   uint64_t end = offset + n;
+  // A source inside a file mapping (a view of this block, maybe over an
+  // older mapping, or of another MemFile on the same file) may be the very
+  // pages this write changes, at another address: memmove cannot see that
+  // overlap and the kernel's write path reads the source as it goes. Copy it
+  // first, so the write has memmove semantics on every path.
+  std::unique_ptr<uint8_t[]> copy;
+  if (backing_ != Backing::Heap && InAnyRegion(src, n)) {
+    copy.reset(new (std::nothrow) uint8_t[n]);
+    if (!copy) Throw(ENOMEM, "malloc");
+    // A view past a peer's shrink faults: unguarded, the handler maps zeros
+    // there, which is what reading that view gives.
+    if (!GuardedCopy(copy.get(), src, n)) std::memcpy(copy.get(), src, n);
+    src = copy.get();
+  }
   if (backing_ == Backing::Heap) {
     HeapGrow(end);
     std::memmove(main_->data() + offset, src, n);
@@ -231,6 +275,7 @@ void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
   if (!exposed_) {
     uint64_t old_physical = physical_;
     if (end > physical_) {
+      CheckFileSizeLimit(end, "write");
       uint64_t cap = Capacity(end);
       Resize(fd_, cap);
       physical_ = cap;
@@ -243,6 +288,8 @@ void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
       return;
     }
     try {
+      // Allocate first: the write then cannot fail half-way.
+      if (reserve_) Reserve(fd_, offset, n, true);
       WriteAt(fd_, src, n, offset);
     } catch (...) {
       if (physical_ != old_physical) {
@@ -255,9 +302,14 @@ void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
     return;
   }
   uint64_t size = FileSize(fd_);
+  if (end > size) CheckFileSizeLimit(end, "write");
+  // On a filesystem that can fill up, allocate the whole range first (and
+  // grow the size to its end): all or nothing, ENOSPC with nothing changed.
+  // Without it a store into a hole raises SIGBUS and a pwrite stops half-way.
+  if (reserve_) Reserve(fd_, offset, n, false);
   if (end <= size && EnsureMapped(end) && GuardedCopy(main_->data() + offset, src, n)) return;
   try {
-    WriteAt(fd_, src, n, offset);
+    WriteAt(fd_, src, n, offset, append_);
   } catch (...) {
     // Undo the growth a partial write may have caused.
     if (FileSize(fd_) > size) Resize(fd_, size);
@@ -272,7 +324,9 @@ uint64_t Block::Truncate(uint64_t length) {
     if (length > size_) {
       HeapGrow(length);  // fresh heap memory past size_ is already zero
     } else if (length < size_) {
-      std::memset(main_->data() + length, 0, static_cast<size_t>(size_ - length));
+      // Dropped pages go back to the OS (they read as zeros if regrown):
+      // O(pages), not a memset of the whole dropped range.
+      main_->Zero(static_cast<size_t>(length), static_cast<size_t>(size_ - length));
     }
     size_ = length;
     return length;
@@ -281,6 +335,7 @@ uint64_t Block::Truncate(uint64_t length) {
     Resize(fd_, length);
     return length;
   }
+  if (length > physical_) CheckFileSizeLimit(length, "ftruncate");
   if (length < size_) {
     // Shrinking drops the pages, so a later growth reads zeros again.
     Resize(fd_, length);
@@ -321,6 +376,7 @@ void Block::AddSeals(int seals) {
   if ((missing & kSealsForWrites) != 0) {
     if (main_) main_->Unmap();
     SetMain(nullptr);
+    cow_.reset();
   }
   // Seals bind the file's real size: it must be exact before they apply
   // (a private block's physical size runs ahead of its logical one).
@@ -335,6 +391,11 @@ void Block::Close(bool release) {
   closed_ = true;
   if (release && main_) main_->Unmap();
   SetMain(nullptr);
+  cow_.reset();
+  for (auto& w : maps_) {
+    if (auto m = w.lock()) m->ForgetFd();
+  }
+  maps_.clear();
   Publish();
   if (unlink_on_close_) UnlinkShm(name_);
   CloseFd(fd_);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "backing.h"
 #include "mapping.h"
@@ -61,10 +62,12 @@ class Block {
   // first); without, views still alive keep their pages (garbage collection).
   void Close(bool release = false);
 
-  // The mapping a view over [offset, offset+length) should use, and its base
-  // pointer. Never null for length > 0 unless the OS refuses a mapping, in
-  // which case the caller reports ENOMEM.
-  std::shared_ptr<Mapping> MappingFor(uint64_t end);
+  // The mapping a view over [offset, end) uses (never null; throws ENOMEM
+  // when the OS refuses a mapping). Sealed and read-only blocks get one
+  // copy-on-write mapping shared by their views; a writable shared file on a
+  // filesystem that can fill up has the range reserved first (ENOSPC here,
+  // not a SIGBUS on a later store through the view).
+  std::shared_ptr<Mapping> ViewMapping(uint64_t offset, uint64_t end);
   // Heap blocks move on growth; views over an older mapping are stale then.
   const Mapping* current() const { return main_.get(); }
 
@@ -81,6 +84,7 @@ class Block {
   void CheckWritable();
   bool EnsureMapped(uint64_t end);
   uint64_t Capacity(uint64_t end) const;
+  std::shared_ptr<Mapping> Track(std::shared_ptr<Mapping> m);
   void HeapGrow(uint64_t end);
   void Pull();     // take the size JS may have grown the block to
   void Publish();  // tell JS the current size, mapping and mode
@@ -95,9 +99,15 @@ class Block {
   bool exposed_ = false;
   bool unlink_on_close_ = false;
   bool map_disabled_ = false;
+  bool append_ = false;    // fd kept O_APPEND (fromFd): positional writes use RWF_NOAPPEND
+  bool reserve_ = false;   // the filesystem can fill up: reserve before writing (CanRunOutOfSpace)
   uint64_t size_ = 0;       // logical size; the truth while unexposed
   uint64_t physical_ = 0;   // file size while unexposed (>= size_)
   std::shared_ptr<Mapping> main_;
+  std::shared_ptr<Mapping> cow_;  // views of a sealed or read-only block
+  // Every file mapping made for this block, so their fd is forgotten by the
+  // SIGBUS handler before close (views may keep mappings alive longer).
+  std::vector<std::weak_ptr<Mapping>> maps_;
   FastState* state_ = nullptr;
 };
 

@@ -6,6 +6,7 @@
 #endif
 
 #include <cstdlib>
+#include <cstring>
 
 namespace memfile {
 
@@ -34,7 +35,7 @@ std::shared_ptr<Mapping> Mapping::MapFile(int fd, size_t length, Kind kind) {
   void* p = mmap(nullptr, length, prot, flags | MAP_NORESERVE, fd, 0);
   if (p == MAP_FAILED) return nullptr;
   auto* data = static_cast<uint8_t*>(p);
-  Region* region = RegisterRegion(data, length);
+  Region* region = RegisterRegion(data, length, fd);
   return std::shared_ptr<Mapping>(new Mapping(data, length, kind, region));
 #endif
 }
@@ -51,6 +52,24 @@ std::shared_ptr<Mapping> Mapping::Heap(size_t length) {
   if (p == MAP_FAILED) return nullptr;
 #endif
   return std::shared_ptr<Mapping>(new Mapping(static_cast<uint8_t*>(p), length, Kind::Heap, nullptr));
+}
+
+void Mapping::Zero(size_t offset, size_t n) {
+  if (data_ == nullptr || n == 0) return;
+#ifndef _WIN32
+  if (kind_ == Kind::Heap) {
+    // Private anonymous pages read back as zeros after MADV_DONTNEED.
+    size_t page = static_cast<size_t>(PageSize());
+    size_t first = (offset + page - 1) / page * page;
+    size_t last = (offset + n) / page * page;
+    if (first < last && madvise(data_ + first, last - first, MADV_DONTNEED) == 0) {
+      std::memset(data_ + offset, 0, first - offset);
+      std::memset(data_ + last, 0, offset + n - last);
+      return;
+    }
+  }
+#endif
+  std::memset(data_ + offset, 0, n);
 }
 
 void Mapping::Unmap() {

@@ -33,6 +33,11 @@ class Mapping {
   bool mapped() const { return data_ != nullptr; }
   // A SIGBUS replaced some of its pages with zeros: no longer coherent.
   bool tainted() const { return RegionTainted(region_); }
+  // The fd is about to be closed: the SIGBUS handler must stop fstat()ing it.
+  void ForgetFd() { ForgetRegionFd(region_); }
+  // Heap: makes [offset, offset+n) read as zeros, giving whole pages back to
+  // the OS (O(pages) page-table work, no memset of the whole range).
+  void Zero(size_t offset, size_t n);
   void Unmap();
 
  private:

@@ -23,6 +23,10 @@ export class BlockRef {
   #generation = -1;
   /** Called once, after the last holder let go and the block closed. */
   onClose: (() => void) | null = null;
+  // ArrayBuffers of this block's views. A view may sit on an older mapping
+  // of the same pages than the window: TypedArray#set cannot see that
+  // overlap, so such a source goes to native code (which copies it first).
+  #views: WeakSet<ArrayBuffer> | null = null;
 
   constructor(native: NativeBlock) {
     this.native = native;
@@ -39,6 +43,11 @@ export class BlockRef {
       this.native.close();
       this.onClose?.();
     }
+  }
+
+  /** Records a view handed out by MemFile.view() (see #views). */
+  noteView(buffer: ArrayBuffer): void {
+    (this.#views ??= new WeakSet()).add(buffer);
   }
 
   /** The mapping window covering [0, end), or null when a native call is needed. */
@@ -76,11 +85,12 @@ export class BlockRef {
     const state = this.#state;
     const end = offset + length;
     // Big writes into fresh pages go native (kernel write path, see block.cc).
-    if (state[FAST] === 1 && end <= state[PHYSICAL] && length > 0 && (length < BIG_WRITE || end <= state[SIZE])) {
+    if (
+      state[FAST] === 1 && end <= state[PHYSICAL] && length > 0 && (length < BIG_WRITE || end <= state[SIZE]) &&
+      (this.#views === null || !this.#views.has(source.buffer as ArrayBuffer))
+    ) {
       const window = this.#windowFor(end);
       if (window !== null) {
-        // TypedArray#set copies with memmove semantics, so a source that is a
-        // view of this very block is fine.
         window.set(start === 0 && length === source.length ? source : source.subarray(start, start + length), offset);
         if (end > state[SIZE]) state[SIZE] = end;
         return;

@@ -393,7 +393,9 @@ export class MemFile {
     if (len > size - offset) throw outOfRange('length', `<= size - offset (${size - offset})`, len);
     if (len > bufferConstants.MAX_LENGTH) throw outOfRange('length', `<= ${bufferConstants.MAX_LENGTH}`, len);
     if (len === 0) return Buffer.alloc(0);
-    return Buffer.from(native.view(offset, len));
+    const buffer = native.view(offset, len);
+    this.#ref!.noteView(buffer);
+    return Buffer.from(buffer);
   }
 
   /** A node:stream Readable of bytes [start, end] (end inclusive, default to EOF), as `fs.createReadStream`; chunks are copies. */
