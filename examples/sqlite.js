@@ -7,6 +7,23 @@
 const { spawnSync } = require('node:child_process');
 const { MemFile } = require('..');
 
+// Optional programs: an example says "skipped: X not installed" and goes on without them.
+const fs = require('node:fs');
+const path = require('node:path');
+const have = (cmd) =>
+  (process.env.PATH || '').split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir || '.', cmd), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+if (!have('sqlite3')) {
+  console.log('skipped: sqlite3 not installed (this example drives the sqlite3 command-line program)');
+  process.exit(0);
+}
+
 const sqlite = (args, file) =>
   spawnSync('sqlite3', args, { stdio: ['ignore', 'pipe', 'inherit', ...(file ? [file.fd] : [])], encoding: 'utf8' }).stdout.trim();
 
