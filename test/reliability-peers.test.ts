@@ -1,6 +1,8 @@
 // Hostile peers: a python3 process holding the same fd truncates it to 0,
 // extends, rewrites and tries to seal it for ~2 s while a Node process reads
-// (pread, handle, createReadStream, stream()), views and writes; and 4 worker
+// (pread, handle, createReadStream, stream()), views and writes; a python3
+// peer truncates and rewrites a file of 'A's under 64 MiB preads (the SIGBUS
+// guard of the release build must hold: fixtures/guard-race.ts); and 4 worker
 // threads write disjoint stripes of one memfd through their own fromFd
 // MemFiles. Each side runs in a child process (fixtures/reliability-peers-*),
 // so a crash is a failed exit here.
@@ -75,6 +77,17 @@ test('a peer that grows the memfd and seals it (FUTURE_WRITE): view() is copy-on
   }
   file.close();
   assert.ok(outcome === 'ok' || outcome.startsWith('EPERM'), `view() after a peer's seal: ${outcome}`);
+});
+
+test('the SIGBUS guard guards on the release build: pread of 64 MiB while a peer truncates and rewrites a file of only \'A\'s never reports a byte that is not \'A\'', async () => {
+  const r = await nodeTs('guard-race.ts', ['2']);
+  assert.is(r.signal, null, `killed by ${r.signal}\n${r.stderr}`);
+  assert.is(r.code, 0, `exit ${r.code}\n${r.stderr.slice(-3000)}`);
+  const out = lastJson(r.stdout);
+  if (process.env.MEMFILE_VERBOSE) console.log(JSON.stringify(out));
+  assert.is(out.bad, 0, `reads returned bytes that were never written (first at ${out.firstBad}): ${JSON.stringify(out)}`);
+  assert.ok((out.short as number) > 0, `no short read happened, the race was not exercised: ${JSON.stringify(out)}`);
+  assert.ok((out.cycles as number) > 0, `the peer did not run: ${JSON.stringify(out)}`);
 });
 
 for (const mode of ['presized', 'growing']) {
