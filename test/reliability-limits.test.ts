@@ -85,6 +85,22 @@ test('text handles near 2^53-1: the write that would pass it throws, nothing is 
   }
 });
 
+test('append handles: a flush whose data would pass 2^53-1 at the end (grown by someone else) fails before writing', () => {
+  for (const [mode, options] of [['ab', {}], ['ab+', { buffering: 64 }], ['a', { encoding: 'utf-8' }], ['a+', { encoding: 'utf-16-le' }]] as const) {
+    const mf = MemFile.from('small');
+    const h = mf.open(mode as string, options) as { write(d: never): number; flush(): void; close(): void };
+    h.write((mode.includes('b') ? Buffer.from('xy') : 'xy') as never); // queued while the file is small
+    mf.truncate(MAX - 1); // another writer grows the file
+    throwsCode(() => h.flush(), RangeError, 'ERR_OUT_OF_RANGE', `${mode} flush`);
+    assert.is(mf.size, MAX - 1, `${mode}: nothing appended`);
+    assert.is(tail(mf, 4), '00000000', mode);
+    throwsCode(() => h.close(), RangeError, 'ERR_OUT_OF_RANGE', `${mode} close (the data is still pending)`);
+    assert.is(mf.size, MAX - 1, mode);
+    assert.is(mf.pread(0, 5).buffer.toString(), 'small', mode);
+    mf.close();
+  }
+});
+
 test('createWriteStream near 2^53-1: the chunk that would pass it errors the stream, nothing written', async () => {
   const mf = MemFile.from('kept');
   const stream = mf.createWriteStream({ flags: 'r+', start: MAX - 1 });
