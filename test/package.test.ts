@@ -248,8 +248,9 @@ test('with neither a prebuild nor a local build, loading fails with the platform
 });
 
 const TYPES_GOOD = `
-import { MemFile, RawHandle, BufferedReader, BufferedWriter, BufferedRandom } from 'memfile';
-import type { Backing, PreadResult, MemFileOptions } from 'memfile';
+import { MemFile, RawHandle, BufferedReader, BufferedWriter, BufferedRandom, TextHandle } from 'memfile';
+import type { Backing, PreadResult, MemFileOptions, AnyHandle, OpenOptions, OpenFdOptions } from 'memfile';
+import type { MemFileReadStream, MemFileWriteStream, ReadStreamOptions, WriteStreamOptions } from 'memfile';
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const mf = new MemFile('typed', { backing: 'memfd', size: 16 });
 const plain = mf.pread(0, 4);
@@ -291,7 +292,29 @@ mf.size = 3;
 mf.pwrite(0, 42);
 // @ts-expect-error: bytesRead is a number
 const s: string = plain.bytesRead;
-export { t1, t2, t3, t4, t5, t6, h1, h2, h3, h4, h5, chunk, line, all, units, notText, notBytes, options, s };
+// Types offer only what works (issue 13): a reader has no write side, a writer no read side.
+// @ts-expect-error: BufferedWriter has no read()
+mf.open('wb').read();
+// @ts-expect-error: BufferedReader has no write()
+mf.open('rb').write(Buffer.from('x'));
+// @ts-expect-error: nor truncate()
+mf.open('br').truncate(0);
+// @ts-expect-error: a writer is not iterable over lines
+for (const l of mf.open('ab')) void l;
+const both = mf.open('rb+');
+both.write(both.read(1));
+const dynamic = mf.open(String('rb'));
+dynamic.read();
+// The names users reach for are exported: the handle union, streams, option interfaces.
+const anyHandle: AnyHandle[] = [rb, wb, rw, raw, mf.open('r')];
+const rs: MemFileReadStream = mf.createReadStream({ start: 0, end: 3 } satisfies ReadStreamOptions);
+const ws: MemFileWriteStream = mf.createWriteStream({ flags: 'a' } satisfies WriteStreamOptions);
+const openOptions: OpenOptions = { buffering: 0 };
+const fdOptions: OpenFdOptions = { readOnly: true };
+const fd: number = mf.openFd(fdOptions);
+const isReader: boolean = anyHandle[0] instanceof BufferedReader;
+const text: TextHandle = mf.open('r+');
+export { t1, t2, t3, t4, t5, t6, h1, h2, h3, h4, h5, chunk, line, all, units, notText, notBytes, options, s, rs, ws, openOptions, fd, isReader, text };
 `;
 
 const TYPES_BAD = `
@@ -300,8 +323,14 @@ const mf = new MemFile();
 const size: string = mf.size;
 mf.pread('0', 4);
 const text: string = mf.open('rb').read();
+mf.open('wb').read();
+mf.open('rb').write(Buffer.from('x'));
 export { size, text };
 `;
+const TYPES_BAD_ERRORS = [
+  'bad.mts(4,7) error TS2322', 'bad.mts(5,10) error TS2345', 'bad.mts(6,7) error TS2322',
+  'bad.mts(7,15) error TS2339', 'bad.mts(8,15) error TS2339',
+];
 
 test('the packed types: literal modes and options type-check in ESM and CommonJS consumers, wrong uses fail', () => {
   const dir = path.join(work, 'blocked'); // installed by an earlier case
@@ -330,9 +359,83 @@ test('the packed types: literal modes and options type-check in ESM and CommonJS
   const errors = bad.stdout.split('\n').filter((l) => l.includes('error TS'));
   assert.equal(
     errors.map((l) => l.replace(/\).*?(error TS\d+).*/, ') $1')),
-    ['bad.mts(4,7) error TS2322', 'bad.mts(5,10) error TS2345', 'bad.mts(6,7) error TS2322'],
+    TYPES_BAD_ERRORS,
     bad.stdout,
   );
+});
+
+/** tsc's errors as `file(line,col) error TSnnnn`, from `--pretty false` output. */
+const tscErrors = (out: string): string[] =>
+  out.split('\n').filter((l) => l.includes('error TS')).map((l) => l.replace(/\).*?(error TS\d+).*/, ') $1'));
+
+test("a strict consumer with no \"types\" setting compiles against the newest TypeScript (typescript@latest) and 5.x", () => {
+  // The newcomer's setup: `npm i typescript @types/node`, `strict`, nothing else. TypeScript >= 6
+  // includes no @types by default, so the declarations must pull in Node's types themselves.
+  const dir = path.join(work, 'blocked'); // memfile installed by an earlier case
+  ok('npm', ['install', '--save-dev', 'typescript@latest', '@types/node@^20.19.0', '--no-audit', '--no-fund', '--prefer-offline'], dir);
+  const latestTsc = path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
+  const latest = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'typescript', 'package.json'), 'utf8')).version as string;
+  const pinned = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'typescript', 'package.json'), 'utf8')).version as string;
+  assert.match(pinned, /^5\./, 'the repository pins a TypeScript 5.x');
+  assert.ok(Number(latest.split('.')[0]) >= 5, latest);
+  console.log(`  package: typescript@latest is ${latest}; 5.x is ${pinned}`);
+  fs.writeFileSync(path.join(dir, 'strict.mts'), TYPES_GOOD);
+  fs.writeFileSync(path.join(dir, 'strict.cts'), TYPES_GOOD);
+  fs.copyFileSync(path.join(dir, 'bad.mts'), path.join(dir, 'strict-bad.mts'));
+  const write = (name: string, files: string[], extra: Record<string, unknown> = {}): string => {
+    const compilerOptions = { strict: true, noEmit: true, module: 'nodenext', target: 'es2022', skipLibCheck: false, ...extra };
+    fs.writeFileSync(path.join(dir, name), JSON.stringify({ compilerOptions, files }));
+    return name;
+  };
+  const good = write('tsconfig.strict.json', ['strict.mts', 'strict.cts']);
+  // 5.x includes every @types package unless told otherwise; "types": [] is what >= 6 does by default.
+  const goodNoTypes = write('tsconfig.strict-none.json', ['strict.mts', 'strict.cts'], { types: [] });
+  const bad = write('tsconfig.strict-bad.json', ['strict-bad.mts']);
+  for (const [label, tsc] of [[`typescript ${latest}`, latestTsc], [`typescript ${pinned}`, TSC]] as const) {
+    ok(process.execPath, [tsc, '-p', good], dir);
+    ok(process.execPath, [tsc, '-p', goodNoTypes], dir);
+    const r = run(process.execPath, [tsc, '-p', bad, '--pretty', 'false'], dir);
+    assert.is.not(r.status, 0, `${label} rejects strict-bad.mts`);
+    assert.equal(tscErrors(r.stdout + r.stderr), TYPES_BAD_ERRORS.map((e) => e.replace('bad.mts', 'strict-bad.mts')), `${label}: ${r.stdout}`);
+  }
+});
+
+test('the packed declarations: JSDoc on every public member, pointing at nothing the package does not ship, no internals', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const distDir = path.join(work, 'blocked', 'node_modules', 'memfile', 'dist');
+  const files = ['memfile.d.ts', 'handles/base.d.ts', 'handles/raw.d.ts', 'handles/buffered.d.ts', 'handles/text.d.ts', 'streams.d.ts'];
+  const classes = ['MemFile', 'IOBase', 'RawHandle', 'BufferedBase', 'TextHandle', 'MemFileReadStream', 'MemFileWriteStream'];
+  const undocumented: string[] = [];
+  const documented = new Set<string>();
+  const undocumentedSignatures: string[] = [];
+  const seen: string[] = [];
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(distDir, file), 'utf8');
+    assert.not.match(text, /\b_[a-z]\w*\b[?]?[(:]/, `${file}: no _-prefixed member`);
+    assert.not.match(text, /\bts\/[\w/.-]+|\bAPI\.md\b|\b(test|bench|scripts)\/\w/, `${file}: a pointer to a file the package does not ship`);
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    source.forEachChild(function visit(node): void {
+      if (ts.isClassDeclaration(node) && node.name && classes.includes(node.name.text)) {
+        seen.push(node.name.text);
+        if (ts.getJSDocCommentsAndTags(node).length === 0) undocumented.push(node.name.text);
+        for (const member of node.members) {
+          if (ts.isPropertyDeclaration(member) && member.name && ts.isPrivateIdentifier(member.name)) continue; // #private
+          const modifiers = ts.getCombinedModifierFlags(member as ts.Declaration);
+          if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+          if (ts.isConstructorDeclaration(member) && node.name.text !== 'MemFile') continue; // "not for direct use"
+          const name = member.name ? member.name.getText(source) : 'constructor';
+          // Overloads: the name is documented when one of its signatures is (editors show that one).
+          const key = `${node.name.text}.${name}`;
+          if (ts.getJSDocCommentsAndTags(member).length > 0) documented.add(key);
+          else undocumentedSignatures.push(key);
+        }
+      }
+      node.forEachChild(visit);
+    });
+  }
+  assert.equal(seen.sort(), [...classes].sort(), 'every class was found in the declarations');
+  assert.equal(undocumented.concat([...new Set(undocumentedSignatures)].filter((k) => !documented.has(k))), [], 'members without JSDoc');
 });
 
 test('the cmake-js build loads and passes the core tests', () => {

@@ -1,3 +1,6 @@
+// The declarations use Node's types (Buffer, streams): consumers get them from @types/node
+// even when their tsconfig names no "types" (TypeScript >= 6 includes none by default).
+/// <reference types="node" preserve="true" />
 export { MemFile } from './memfile';
 export type { Backing, MemFileOptions, FromOptions, PreadResult, OpenFdOptions } from './memfile';
 export type { CodedError } from './errors';

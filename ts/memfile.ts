@@ -201,7 +201,7 @@ export class MemFile {
     return MemFile.#wrap(new binding.Block('attach', bare, opts.readOnly === true), bare);
   }
 
-  /** Accepts MemFiles other processes send to a Unix socket at `path` (ts/fdpass.ts). */
+  /** Accepts MemFiles other processes send to a Unix socket at `path`: `onFile(mf, { message, pid, uid, gid })` per connection. Path taken → `EADDRINUSE`. */
   static listen(path: string, onFile: FdPass.OnFile): FdPass.MemFileServer {
     return (require('./fdpass') as typeof FdPass).listen(path, onFile);
   }
@@ -419,18 +419,23 @@ export class MemFile {
    * Mode letters as Python (`r w a x`, `+`, `b`/`t`); 'w' truncates, 'x' on a non-empty file → `EEXIST`.
    */
   open(mode: Modes.BinaryMode, options: Modes.BinaryOpenOptions & { buffering: 0 }): RawHandle;
+  /** `'rb'`: a BufferedReader (reads only), with its own position from 0. */
   open(mode: Modes.ReadBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedReader;
+  /** `'wb'` (truncates), `'ab'` (appends), `'xb'` (`EEXIST` unless empty): a BufferedWriter (writes only). */
   open(mode: Modes.WriteBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedWriter;
+  /** `'rb+'`, `'wb+'`, `'ab+'`, `'xb+'`: a BufferedRandom (reads and writes on one position). */
   open(mode: Modes.UpdateBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedRandom;
+  /** Text modes (`'r'` default, `'w'`, `'a'`, `'x'`, `'r+'`, ...; `encoding` default 'utf-8'): a TextHandle of strings. */
   open(mode?: Modes.TextMode | null, options?: Modes.TextOpenOptions | null): TextHandle;
+  /** A mode known only at run time: any handle, typed with both directions (a wrong-direction call throws `EBADF`). */
   open(mode?: string | null, options?: Modes.OpenOptions | null): Open.DynamicHandle;
   open(mode?: string | null, options?: Modes.OpenOptions | null): Open.AnyHandle {
     return (require('./open') as typeof Open).openFile(this, mode, options);
   }
 
   /**
-   * Adds seals (Linux memfd only, API.md "Seals"): without an argument `'shrink'`, `'grow'`,
-   * `'write'` and `'seal'` at once, freezing content and size for every process.
+   * Adds seals (Linux memfd only, else `ENOTSUP`), binding every process: without an argument `'shrink'`,
+   * `'grow'`, `'write'` and `'seal'` at once, freezing content and size; writes then fail with `EPERM`.
    */
   seal(seals?: SealName | readonly SealName[] | null): void {
     const bits = sealBits(seals);

@@ -104,9 +104,11 @@ function hold(file: MemFile): { ref: BlockRef; release(): void } {
 
 // ---- createReadStream ----
 
+/** What `mf.createReadStream()` returns: a `node:stream` Readable of the block's bytes, as `fs.ReadStream`. */
 export class MemFileReadStream extends Readable {
-  /** First byte and last byte (inclusive) of the range, as given. */
+  /** First byte of the range, as given (default 0). */
   readonly start: number;
+  /** Last byte of the range, inclusive, as given (default Infinity: to EOF). */
   readonly end: number;
   /** Bytes pushed so far. */
   bytesRead = 0;
@@ -114,7 +116,7 @@ export class MemFileReadStream extends Readable {
   #chunk: number;
   #block: ReturnType<typeof hold>;
 
-  /** @internal use mf.createReadStream() */
+  /** Not for direct use: `mf.createReadStream()`. */
   constructor(file: MemFile, opts?: ReadStreamOptions | null) {
     const o = options(opts);
     const start = given(o.start) ? integer(o.start, 'start') : 0;
@@ -135,6 +137,7 @@ export class MemFileReadStream extends Readable {
     this.#block = block;
   }
 
+  /** @internal node:stream's implementation hook */
   override _read(): void {
     // With an encoding, a chunk holding only part of a character decodes to
     // nothing and Readable would wait for a push that never comes (our pushes
@@ -172,6 +175,7 @@ export class MemFileReadStream extends Readable {
     return true;
   }
 
+  /** @internal node:stream's implementation hook */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#block.release();
     callback(error);
@@ -198,8 +202,11 @@ for (const [names, truncate, append, exclusive] of [
   for (const name of names) WRITE_FLAGS[name] = { truncate, append, exclusive };
 }
 
+/** What `mf.createWriteStream()` returns: a `node:stream` Writable into the block, as `fs.WriteStream`. */
 export class MemFileWriteStream extends Writable {
+  /** Where the first write lands (ignored for append flags). */
   readonly start: number;
+  /** The fs flag given ('w', 'r+', 'a', 'wx', ...). */
   readonly flags: string;
   /** Bytes written so far. */
   bytesWritten = 0;
@@ -208,7 +215,7 @@ export class MemFileWriteStream extends Writable {
   #block: ReturnType<typeof hold>;
   #openError: Error | null = null;
 
-  /** @internal use mf.createWriteStream() */
+  /** Not for direct use: `mf.createWriteStream()`. */
   constructor(file: MemFile, opts?: WriteStreamOptions | null) {
     const o = options(opts);
     const start = given(o.start) ? integer(o.start, 'start') : 0;
@@ -257,6 +264,7 @@ export class MemFileWriteStream extends Writable {
     this.bytesWritten += chunk.length;
   }
 
+  /** @internal node:stream's implementation hook */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     try {
       this.#put(chunk);
@@ -269,6 +277,7 @@ export class MemFileWriteStream extends Writable {
 
   // Corked or backed-up writes arrive together: one callback for the batch,
   // each chunk copied straight into the block (no concatenation).
+  /** @internal node:stream's implementation hook */
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
     try {
       for (const { chunk } of chunks) this.#put(chunk);
@@ -279,6 +288,7 @@ export class MemFileWriteStream extends Writable {
     callback();
   }
 
+  /** @internal node:stream's implementation hook */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#block.release();
     callback(error);

@@ -64,7 +64,9 @@ const CLONE_ADVICE = 'a MemFile handle cannot be cloned: pass mf.fd, call MemFil
 
 /** Line-oriented members shared by binary and text handles (T = Buffer or string). */
 export abstract class IOBase<T extends { length: number }> implements Iterable<T>, Disposable {
+  /** The MemFile's name. */
   readonly name: string;
+  /** The mode as Python reports it: binary normalised ('rb', 'wb', 'rb+', ...), text as given. */
   readonly mode: string;
 
   constructor(name: string, mode: string) {
@@ -83,12 +85,19 @@ export abstract class IOBase<T extends { length: number }> implements Iterable<T
     return `${type} { name: ${show(this.name)}, mode: ${show(this.mode)}${extra}, closed: ${show(this.closed)} }`;
   }
 
+  /** True once closed (stays readable after close). */
   abstract get closed(): boolean;
+  /** Whether reading is allowed: mode `r` or `+`, and open. */
   abstract get readable(): boolean;
+  /** Whether writing is allowed: mode `w`, `a`, `x` or `+`, and open. */
   abstract get writable(): boolean;
+  /** True while open. */
   abstract get seekable(): boolean;
+  /** The next line, ending with its newline (or at EOF, or at `limit`); empty at EOF. */
   abstract readline(limit?: number | null): T;
+  /** Writes `data` → how much was taken. */
   abstract write(data: unknown): number;
+  /** Flushes and closes (idempotent); then every operation throws `EBADF`. */
   abstract close(): void;
 
   /** Lines until their total length exceeds `hint` (hint <= 0: all lines), as Python's IOBase.readlines. */
@@ -107,6 +116,7 @@ export abstract class IOBase<T extends { length: number }> implements Iterable<T
     return lines;
   }
 
+  /** Writes each item in turn (no newlines added), as Python's writelines. */
   writelines(items: Iterable<unknown>): void {
     if (this.closed) throw closedError('write');
     if (!given(items) || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function') {
@@ -115,6 +125,7 @@ export abstract class IOBase<T extends { length: number }> implements Iterable<T
     for (const item of items) this.write(item);
   }
 
+  /** Iterates over lines (`for (const line of handle)`), each ending with its newline. */
   [Symbol.iterator](): Iterator<T> {
     if (this.closed) throw closedError('read');
     return {
@@ -125,6 +136,7 @@ export abstract class IOBase<T extends { length: number }> implements Iterable<T
     };
   }
 
+  /** `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -91,9 +91,17 @@ function join(a: Uint8Array, b: Uint8Array): Uint8Array {
 const unsupportedSeek = (offset: number, whence: number): Error =>
   invalidArgValue('offset', offset, `must be 0 when whence is ${whence}: a text handle can't do nonzero relative seeks`);
 
+/**
+ * A text handle (Python's `io.TextIOWrapper`) over a buffered one, from `mf.open('r')`, `'w'`, `'a'`,
+ * `'r+'`, ...: reads and writes strings, lengths in JavaScript string units (UTF-16), universal
+ * newlines by default. Bad bytes under `errors: 'strict'` → `ERR_ENCODING_INVALID_ENCODED_DATA`.
+ */
 export class TextHandle extends IOBase<string> {
+  /** The encoding name as given to `open()` (default 'utf-8'). */
   readonly encoding: string;
+  /** How undecodable bytes and unencodable characters are handled: 'strict', 'replace' or 'ignore'. */
   readonly errors: ErrorsMode;
+  /** True for `buffering: 1`: a write containing a newline is flushed to the block. */
   readonly lineBuffering: boolean;
   readonly #buffer: BufferedBase;
   /** makes a decoder like #decoder (for #bytePosition's trial decodes) */
@@ -126,7 +134,7 @@ export class TextHandle extends IOBase<string> {
   /** a read happened since the last write or seek: the next write first moves to the text position */
   #readSinceSeek = false;
 
-  /** @internal handles come from MemFile.open() */
+  /** Not for direct use: handles come from `MemFile.open()`. */
   constructor(buffer: BufferedBase, options: TextHandleOptions) {
     super(options.name, options.mode);
     const codec = lookupCodec(options.encoding);
@@ -166,22 +174,27 @@ export class TextHandle extends IOBase<string> {
 
   // ---- properties ----
 
+  /** True once this handle or its buffer was closed. */
   get closed(): boolean {
     return this.#closed || this.#buffer.closed;
   }
 
+  /** Whether reading is allowed: mode `r` or `+`, and open. */
   get readable(): boolean {
     return this.#buffer.readable;
   }
 
+  /** Whether writing is allowed: mode `w`, `a`, `x` or `+`, and open. */
   get writable(): boolean {
     return this.#buffer.writable;
   }
 
+  /** True while open. */
   get seekable(): boolean {
     return this.#buffer.seekable;
   }
 
+  /** The block's OS file descriptor (the same number as `mf.fd`); `ENOTSUP` on heap. */
   get fd(): number {
     return this.#buffer.fd;
   }
@@ -245,6 +258,7 @@ export class TextHandle extends IOBase<string> {
     return used === 0 && end === chars.length ? chars : chars.slice(used, end);
   }
 
+  /** Up to `size` string units (omitted or -1: to the end), never half a surrogate pair; '' at EOF. `EBADF` if not readable. */
   read(size?: number | null): string {
     const decoder = this.#readDecoder();
     const n = optionalInt(size, 'size');
@@ -271,6 +285,7 @@ export class TextHandle extends IOBase<string> {
     return result;
   }
 
+  /** The next line with its newline ('\n' after universal-newline translation), at most `limit` units; '' at EOF. */
   readline(limit?: number | null): string {
     this.#checkClosed('read');
     const lim = optionalInt(limit, 'limit');
@@ -366,6 +381,7 @@ export class TextHandle extends IOBase<string> {
     return this.#bufferedLine() ?? this.readline();
   }
 
+  /** Iterates over lines (`for (const line of handle)`); `tell()` keeps working while iterating. */
   [Symbol.iterator](): IterableIterator<string> {
     this.#checkClosed('read');
     const iterator: IterableIterator<string> = {
@@ -382,12 +398,18 @@ export class TextHandle extends IOBase<string> {
     return iterator;
   }
 
+  /** The same lines for `for await` (read synchronously: the block is memory). */
   async *[Symbol.asyncIterator](): AsyncIterableIterator<string> {
     for (const line of this) yield line;
   }
 
   // ---- writing ----
 
+  /**
+   * Queues `s` (encoded, newlines translated per `newline`) → `s.length`. It reaches the block on
+   * flush/seek/close, every 8 KiB, or at a newline under line buffering. An unencodable character
+   * under 'strict' → `ERR_ENCODING_UNENCODABLE`; `EBADF` if not writable.
+   */
   write(s: string): number {
     // The common case: text queued below the chunk size, nothing else to do.
     const direct = this.#direct;
@@ -477,12 +499,14 @@ export class TextHandle extends IOBase<string> {
     if (b !== null) this.#buffer.write(b);
   }
 
+  /** Encodes queued text and writes it through the buffer to the block. */
   flush(): void {
     this.#checkClosed('flush');
     this.#writeflush();
     this.#buffer.flush();
   }
 
+  /** Flushes, then closes this handle and its buffer (idempotent). */
   close(): void {
     if (this.closed) {
       this.#closed = true;
@@ -498,6 +522,7 @@ export class TextHandle extends IOBase<string> {
 
   // ---- positions ----
 
+  /** The position: the byte offset at a character boundary, else an opaque safe integer that `seek()` accepts. */
   tell(): number {
     this.#checkClosed('lseek');
     return this.#cookies.encode(this.#tellCookie());
@@ -600,6 +625,10 @@ export class TextHandle extends IOBase<string> {
     this.#readSinceSeek = false;
   }
 
+  /**
+   * Goes to `cookie` (from `tell()`, or a byte offset at a character boundary), or `seek(0, 2)` to the
+   * end → the position. Other relative seeks → `ERR_INVALID_ARG_VALUE`, as Python.
+   */
   seek(cookie: number, whence?: 0 | 1 | 2 | null): number {
     let target = validateInt(cookie, 'cookie');
     const how = given(whence) ? validateInt(whence, 'whence') : 0;
@@ -684,6 +713,7 @@ export class TextHandle extends IOBase<string> {
     this.#seekCookie({ start: position, flags: 0, feed: 0, skip: 0, eof: false });
   }
 
+  /** Flushes, then sets the file's size in bytes (default: the current text position) → the new size. */
   truncate(size?: number | null): number {
     const length = given(size) ? validateUint(size, 'size') : undefined;
     this.#checkClosed('ftruncate');
