@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 
 const test = suite('package');
 
@@ -401,8 +402,6 @@ test("a strict consumer with no \"types\" setting compiles against the newest Ty
 });
 
 test('the packed declarations: JSDoc on every public member, pointing at nothing the package does not ship, no internals', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ts = require('typescript') as typeof import('typescript');
   const distDir = path.join(work, 'blocked', 'node_modules', 'memfile', 'dist');
   const files = ['memfile.d.ts', 'handles/base.d.ts', 'handles/raw.d.ts', 'handles/buffered.d.ts', 'handles/text.d.ts', 'streams.d.ts'];
   const classes = ['MemFile', 'IOBase', 'RawHandle', 'BufferedBase', 'TextHandle', 'MemFileReadStream', 'MemFileWriteStream'];
@@ -421,7 +420,7 @@ test('the packed declarations: JSDoc on every public member, pointing at nothing
         if (ts.getJSDocCommentsAndTags(node).length === 0) undocumented.push(node.name.text);
         for (const member of node.members) {
           if (ts.isPropertyDeclaration(member) && member.name && ts.isPrivateIdentifier(member.name)) continue; // #private
-          const modifiers = ts.getCombinedModifierFlags(member as ts.Declaration);
+          const modifiers = ts.getCombinedModifierFlags(member as import('typescript').Declaration);
           if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
           if (ts.isConstructorDeclaration(member) && node.name.text !== 'MemFile') continue; // "not for direct use"
           const name = member.name ? member.name.getText(source) : 'constructor';
