@@ -225,11 +225,12 @@ test("install with npm's default script policy: the install script runs, finds t
   assert.equal(cjs.addons, [fs.realpathSync(path.join(installed, PREBUILD))]);
 });
 
-test('npm rebuild memfile --build-from-source compiles the fallback, which then loads', () => {
+test('npm_config_build_from_source=true npm rebuild memfile compiles the fallback (npm warns of no unknown flag), which then loads', () => {
   const { dir } = consumer('from-source', true);
   const installed = path.join(dir, 'node_modules', 'memfile');
   assert.not.ok(fs.existsSync(path.join(installed, 'build')));
-  ok('npm', ['rebuild', 'memfile', '--build-from-source', '--foreground-scripts'], dir);
+  const out = ok('npm', ['rebuild', 'memfile', '--foreground-scripts'], dir, cleanEnv({ npm_config_build_from_source: 'true' }));
+  assert.not.match(out, /Unknown (cli|env) config/, 'npm accepts the setting without a warning');
   const built = path.join(installed, 'build', 'Release', 'memfile.node');
   assert.ok(fs.existsSync(built), 'node-gyp built build/Release/memfile.node');
   const { cjs, esm } = loadChecks(dir);
@@ -244,7 +245,7 @@ test('with neither a prebuild nor a local build, loading fails with the platform
     const r = run(process.execPath, [entry], dir);
     assert.is(r.status, 1, `${entry} fails cleanly: ${r.stderr}`);
     assert.ok(r.stderr.includes(`memfile: no native binary for ${TARGET}`), r.stderr);
-    assert.ok(r.stderr.includes('npm rebuild memfile --build-from-source'), r.stderr);
+    assert.ok(r.stderr.includes('npm_config_build_from_source=true npm rebuild memfile'), r.stderr);
   }
 });
 

@@ -67,7 +67,7 @@ function load(): Binding {
   } catch (cause) {
     const error = new Error(
       `memfile: no native binary for ${process.platform}-${process.arch} (node ${process.version}, ` +
-        `N-API 8). Build it from source with \`npm rebuild memfile --build-from-source\` ` +
+        `N-API 8). Build it from source with \`npm_config_build_from_source=true npm rebuild memfile\` ` +
         `(needs python3, make and a C++17 compiler; where npm blocks dependencies' install scripts, ` +
         `allow memfile's first: \`npm install-scripts approve memfile\`). Cause: ${(cause as Error).message}`,
     );
