@@ -4,7 +4,7 @@
 import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BufferedRandom, BufferedReader, BufferedWriter, MemFile, RawHandle } from '../ts/index';
+import { BufferedRandom, BufferedReader, BufferedWriter, MemFile, RawHandle, TextHandle } from '../ts/index';
 
 const CONTENT = Buffer.from('Hello, world!\nSecond line\nThird');
 
@@ -166,8 +166,9 @@ test('RawHandle pread/pwrite respect the direction and leave the position alone'
   const target = Buffer.alloc(4);
   assert.is(r.pread(4, 4, target).bytesRead, 0, 'w truncated the file');
   assert.is(r.tell(), 0);
-  assert.is(code(() => r.pwrite(0, Buffer.from('x'))), 'EBADF');
-  assert.is(code(() => w.pread(0, 1)), 'EBADF');
+  // The types reject these (RawHandle<'r'> / <'w'>); widened to test the run-time check.
+  assert.is(code(() => (r as RawHandle).pwrite(0, Buffer.from('x'))), 'EBADF');
+  assert.is(code(() => (w as RawHandle).pread(0, 1)), 'EBADF');
   assert.is(w.pwrite(3, Buffer.from('xyz')), 3);
   assert.is(w.tell(), 0);
   assert.equal(mf.bytes(), Buffer.from('\0\0\0xyz'));
@@ -305,8 +306,8 @@ test('wrong-direction EBADF names the handle\'s mode; the stack starts at the ca
     ['xb', () => (new MemFile().open('xb') as unknown as BufferedReader).read(), "File not open for reading: this handle's mode is 'xb'"],
     ['ab raw', () => (mf.open('ab', { buffering: 0 }) as RawHandle).read(), "File not open for reading: this handle's mode is 'ab'"],
     ['rb', () => (mf.open('rb') as unknown as BufferedWriter).write(Buffer.from('x')), "File not open for writing: this handle's mode is 'rb'"],
-    ['r text', () => mf.open('r').write('x'), "File not open for writing: this handle's mode is 'r'"],
-    ['a text', () => mf.open('a').read(), "File not open for reading: this handle's mode is 'a'"],
+    ['r text', () => (mf.open('r') as TextHandle).write('x'), "File not open for writing: this handle's mode is 'r'"],
+    ['a text', () => (mf.open('a') as TextHandle).read(), "File not open for reading: this handle's mode is 'a'"],
   ];
   for (const [label, fn, message] of cases) {
     let error: Error | undefined;

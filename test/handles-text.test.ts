@@ -22,7 +22,7 @@ test('pyppin testMemFileAsTextIO, ported', () => {
   assert.equal(file.pread(0, 20).buffer, Buffer.from('\0\0\0\0\x0012345', 'latin1'));
 
   // Read only: text handles only seek to cookies/offsets from the start (or to the end).
-  const r = file.open('r');
+  const r: TextHandle = file.open('r'); // typed as both directions: the run-time check is tested
   assert.ok(r.constructor.name === 'TextHandle');
   assert.is(r.seek(3, 0), 3);
   assert.is(r.read(5), '\0\x00123');
@@ -410,13 +410,14 @@ test('every operation on a closed handle throws EBADF; close() is idempotent', (
 
 test('wrong direction: reading a write-only handle, writing or truncating a read-only one → EBADF', () => {
   const mf = MemFile.from('abc\n');
-  const w = mf.open('a');
+  // The types reject these calls (TextHandle<'w'> / <'r'>); widened to test the run-time check.
+  const w: TextHandle = mf.open('a');
   for (const [name, op] of [['read', () => w.read()], ['read(2)', () => w.read(2)], ['readline', () => w.readline()],
     ['readlines', () => w.readlines()], ['iterate', () => [...w]]] as const) {
     throwsCode(op, Error, 'EBADF', name);
   }
   w.close();
-  const r = mf.open('r');
+  const r: TextHandle = mf.open('r');
   throwsCode(() => r.write('x'), Error, 'EBADF');
   throwsCode(() => r.writelines(['x']), Error, 'EBADF');
   throwsCode(() => r.truncate(0), Error, 'EBADF');

@@ -275,7 +275,12 @@ const h3: Equal<typeof ab, BufferedWriter> = true;
 const rw = mf.open('w+b');
 const h4: Equal<typeof rw, BufferedRandom> = true;
 const raw = mf.open('rb', { buffering: 0 });
-const h5: Equal<typeof raw, RawHandle> = true;
+const h5: Equal<typeof raw, RawHandle<'r'>> = true;
+const wideRaw: RawHandle = raw; // a narrow handle widens to the type with both directions
+// @ts-expect-error: a read-only raw handle cannot write
+raw.write(Buffer.from('x'));
+// @ts-expect-error: a write-only raw handle cannot read
+mf.open('ab', { buffering: 0 }).pread(0, 1);
 const chunk: Buffer = rb.read();
 const line: string = mf.open('r').readline();
 const all: string = mf.open().read();
@@ -303,6 +308,14 @@ mf.open('rb').write(Buffer.from('x'));
 mf.open('br').truncate(0);
 // @ts-expect-error: a writer is not iterable over lines
 for (const l of mf.open('ab')) void l;
+// Text handles too: 'r' reads only, 'w' / 'a' / 'x' write only, '+' both; each widens to TextHandle.
+// @ts-expect-error: a read-only text handle cannot write
+mf.open('r').write('x');
+// @ts-expect-error: a write-only text handle cannot read
+mf.open('a').readline();
+const tr: TextHandle = mf.open('r');
+const tw: TextHandle<'w'> = mf.open('w');
+tw.write(tr.read());
 const both = mf.open('rb+');
 both.write(both.read(1));
 const dynamic = mf.open(String('rb'));
@@ -316,7 +329,7 @@ const fdOptions: OpenFdOptions = { readOnly: true };
 const fd: number = mf.openFd(fdOptions);
 const isReader: boolean = anyHandle[0] instanceof BufferedReader;
 const text: TextHandle = mf.open('r+');
-export { t1, t2, t3, t4, t5, t6, h1, h2, h3, h4, h5, chunk, line, all, units, notText, notBytes, options, s, rs, ws, openOptions, fd, isReader, text };
+export { wideRaw, t1, t2, t3, t4, t5, t6, h1, h2, h3, h4, h5, chunk, line, all, units, notText, notBytes, options, s, rs, ws, openOptions, fd, isReader, text };
 `;
 
 const TYPES_BAD = `
@@ -327,11 +340,12 @@ mf.pread('0', 4);
 const text: string = mf.open('rb').read();
 mf.open('wb').read();
 mf.open('rb').write(Buffer.from('x'));
+mf.open('rt').write('x');
 export { size, text };
 `;
 const TYPES_BAD_ERRORS = [
   'bad.mts(4,7) error TS2322', 'bad.mts(5,10) error TS2345', 'bad.mts(6,7) error TS2322',
-  'bad.mts(7,15) error TS2339', 'bad.mts(8,15) error TS2339',
+  'bad.mts(7,15) error TS2339', 'bad.mts(8,15) error TS2339', 'bad.mts(9,1) error TS2684',
 ];
 
 test('the packed types: literal modes and options type-check in ESM and CommonJS consumers, wrong uses fail', () => {

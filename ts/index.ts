@@ -11,7 +11,9 @@ export { RawHandle } from './handles/raw';
 export { BufferedReader, BufferedWriter, BufferedRandom } from './handles/buffered';
 export type { BufferedIO } from './handles/buffered';
 export { TextHandle } from './handles/text';
+export type { Direction } from './handles/text';
 export type { AnyHandle, DynamicHandle } from './open';
 export type { OpenOptions, BinaryOpenOptions, TextOpenOptions, Newline, ErrorsMode, BinaryMode, TextMode } from './modes';
+export type { ReadBinaryMode, WriteBinaryMode, UpdateBinaryMode, ReadTextMode, WriteTextMode, UpdateTextMode } from './modes';
 // Types only: the stream module loads on the first createReadStream()/createWriteStream().
 export type { MemFileReadStream, MemFileWriteStream, ReadStreamOptions, WriteStreamOptions } from './streams';

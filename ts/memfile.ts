@@ -418,6 +418,12 @@ export class MemFile {
    * binary → BufferedReader ('rb') / BufferedWriter ('wb' 'ab' 'xb') / BufferedRandom ('+'), text → TextHandle.
    * Mode letters as Python (`r w a x`, `+`, `b`/`t`); 'w' truncates, 'x' on a non-empty file → `EEXIST`.
    */
+  open(mode: Modes.ReadBinaryMode, options: Modes.BinaryOpenOptions & { buffering: 0 }): RawHandle<'r'>;
+  /** Binary with `buffering: 0`: a RawHandle (Python's FileIO), every call straight to the block. */
+  open(mode: Modes.WriteBinaryMode, options: Modes.BinaryOpenOptions & { buffering: 0 }): RawHandle<'w'>;
+  /** Binary with `buffering: 0`: a RawHandle (Python's FileIO), every call straight to the block. */
+  open(mode: Modes.UpdateBinaryMode, options: Modes.BinaryOpenOptions & { buffering: 0 }): RawHandle<'rw'>;
+  /** Binary with `buffering: 0`, the direction not known statically: a RawHandle typed with both. */
   open(mode: Modes.BinaryMode, options: Modes.BinaryOpenOptions & { buffering: 0 }): RawHandle;
   /** `'rb'`: a BufferedReader (reads only), with its own position from 0. */
   open(mode: Modes.ReadBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedReader;
@@ -425,8 +431,12 @@ export class MemFile {
   open(mode: Modes.WriteBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedWriter;
   /** `'rb+'`, `'wb+'`, `'ab+'`, `'xb+'`: a BufferedRandom (reads and writes on one position). */
   open(mode: Modes.UpdateBinaryMode, options?: Modes.BinaryOpenOptions | null): BufferedRandom;
-  /** Text modes (`'r'` default, `'w'`, `'a'`, `'x'`, `'r+'`, ...; `encoding` default 'utf-8'): a TextHandle of strings. */
-  open(mode?: Modes.TextMode | null, options?: Modes.TextOpenOptions | null): TextHandle;
+  /** `'r'` (the default), `'rt'`: a TextHandle that reads strings (`encoding` default 'utf-8'). */
+  open(mode?: Modes.ReadTextMode | null, options?: Modes.TextOpenOptions | null): TextHandle<'r'>;
+  /** `'w'` (truncates), `'a'` (appends), `'x'` (`EEXIST` unless empty): a TextHandle that writes strings. */
+  open(mode: Modes.WriteTextMode, options?: Modes.TextOpenOptions | null): TextHandle<'w'>;
+  /** `'r+'`, `'w+'`, `'a+'`, `'x+'`: a TextHandle that reads and writes strings. */
+  open(mode: Modes.UpdateTextMode, options?: Modes.TextOpenOptions | null): TextHandle<'rw'>;
   /** A mode known only at run time: any handle, typed with both directions (a wrong-direction call throws `EBADF`). */
   open(mode?: string | null, options?: Modes.OpenOptions | null): Open.DynamicHandle;
   open(mode?: string | null, options?: Modes.OpenOptions | null): Open.AnyHandle {

@@ -43,7 +43,13 @@ export type WriteBinaryMode = Perm2<'w' | 'a' | 'x', 'b'>;
 export type UpdateBinaryMode = Perm3<Primary, 'b', '+'>;
 export type BinaryMode = ReadBinaryMode | WriteBinaryMode | UpdateBinaryMode;
 /** Literal text modes (TextHandle). */
-export type TextMode = Primary | Perm2<Primary, 't'> | Perm2<Primary, '+'> | Perm3<Primary, 't', '+'>;
+export type TextMode = ReadTextMode | WriteTextMode | UpdateTextMode;
+/** Literal text modes that read only: TextHandle<'r'>. */
+export type ReadTextMode = 'r' | Perm2<'r', 't'>;
+/** Literal text modes that write only: TextHandle<'w'>. */
+export type WriteTextMode = 'w' | 'a' | 'x' | Perm2<'w' | 'a' | 'x', 't'>;
+/** Literal text modes that read and write: TextHandle<'rw'>. */
+export type UpdateTextMode = Perm2<Primary, '+'> | Perm3<Primary, 't', '+'>;
 
 /** Largest buffer we agree to allocate for `buffering > 1`. */
 export const MAX_BUFFER_SIZE = 2 ** 30;

@@ -62,6 +62,20 @@ export function readintoTarget(value: unknown): Uint8Array {
 
 const CLONE_ADVICE = 'a MemFile handle cannot be cloned: pass mf.fd, call MemFile.fromFd(fd) in the receiver and open() there';
 
+/**
+ * Which way a text or raw handle goes: 'r' (mode `r`), 'w' (`w`, `a`, `x`), 'rw' (any `+` mode).
+ * `TextHandle` / `RawHandle` without a direction mean either (both directions typed); the
+ * narrow ones `mf.open()` gives for a literal mode are assignable to them.
+ */
+export type Direction = 'r' | 'w' | 'rw';
+/**
+ * `this` of a read-side method: on a write-only handle a type nothing matches, so that
+ * `mf.open('w').read()` fails to compile, and the error says why.
+ */
+export type ReadThis<D extends Direction> = D extends 'w' ? 'a write-only handle cannot read' : unknown;
+/** `this` of a write-side method: nothing matches on a read-only handle. */
+export type WriteThis<D extends Direction> = D extends 'r' ? 'a read-only handle cannot write' : unknown;
+
 /** Line-oriented members shared by binary and text handles (T = Buffer or string). */
 export abstract class IOBase<T extends { length: number }> implements Iterable<T>, Disposable {
   /** The MemFile's name. */

@@ -5,7 +5,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import type { BlockRef } from '../block-ref';
 import { fileTooLarge as tooLarge, fsOrderError, invalidArgType, invalidArgValue, outOfRange, systemError } from '../errors';
 import { given, MAX_SAFE, toBytes, validateInt, validateUint } from '../validate';
-import { binaryData, closedError, IOBase, notReadable, notWritable, optionalInt, RAW_IO, readintoTarget, type RawIO } from './base';
+import { binaryData, closedError, IOBase, notReadable, notWritable, optionalInt, RAW_IO, readintoTarget, type Direction, type RawIO, type ReadThis, type WriteThis } from './base';
 
 export interface RawConfig {
   name: string;
@@ -76,7 +76,7 @@ class BlockIO implements RawIO {
  * goes straight to the block. From `mf.open('rb', { buffering: 0 })` (or `'wb'`, `'ab'`,
  * `'xb'`, `'rb+'`, ...). Reads return Buffers; writes take any ArrayBufferView or ArrayBuffer.
  */
-export class RawHandle extends IOBase<Buffer> {
+export class RawHandle<D extends Direction = Direction> extends IOBase<Buffer> {
   readonly #io: BlockIO;
   readonly #ref: BlockRef;
   readonly #readable: boolean;
@@ -138,6 +138,7 @@ export class RawHandle extends IOBase<Buffer> {
   }
 
   /** Up to `size` bytes from the position, which moves past them (size < 0 or omitted: to the end). Empty at EOF. `EBADF` if not readable. */
+  read(this: ReadThis<D>, size?: number | null): Buffer;
   read(size?: number | null): Buffer {
     const n = optionalInt(size, 'size');
     const block = this.#checkRead();
@@ -146,6 +147,7 @@ export class RawHandle extends IOBase<Buffer> {
   }
 
   /** Everything from the position to the end. `EBADF` if not readable. */
+  readall(this: ReadThis<D>): Buffer;
   readall(): Buffer {
     return this.#readAll(this.#checkRead());
   }
@@ -168,6 +170,7 @@ export class RawHandle extends IOBase<Buffer> {
   }
 
   /** Reads into `buffer` (from its start) → bytes read, 0 at EOF. `EBADF` if not readable. */
+  readinto(this: ReadThis<D>, buffer: ArrayBufferView | ArrayBuffer): number;
   readinto(buffer: ArrayBufferView | ArrayBuffer): number {
     const target = readintoTarget(buffer);
     this.#checkRead('readinto');
@@ -175,6 +178,7 @@ export class RawHandle extends IOBase<Buffer> {
   }
 
   /** The next line including its `\n` (or up to EOF, or at most `limit` bytes); empty at EOF. */
+  readline(this: ReadThis<D>, limit?: number | null): Buffer;
   readline(limit?: number | null): Buffer {
     const max = optionalInt(limit, 'limit');
     const block = this.#checkRead('readline');
@@ -198,10 +202,29 @@ export class RawHandle extends IOBase<Buffer> {
   }
 
   /** Writes all of `data` at the position (at the end in append mode) → bytes written. A string is `ERR_INVALID_ARG_TYPE`; `EBADF` if not writable, `EPERM` if sealed. */
+  write(this: WriteThis<D>, data: ArrayBufferView | ArrayBuffer): number;
   write(data: ArrayBufferView | ArrayBuffer): number {
     const bytes = binaryData(data);
     this.#checkWrite();
     return this.#io.write(bytes, 0, bytes.byteLength);
+  }
+
+  /** Lines until their total length exceeds `hint` (hint <= 0 or omitted: all), as Python's readlines. */
+  override readlines(this: ReadThis<D>, hint?: number | null): Buffer[];
+  override readlines(hint?: number | null): Buffer[] {
+    return super.readlines(hint);
+  }
+
+  /** Writes each item in turn (no newlines added), as Python's writelines. */
+  override writelines(this: WriteThis<D>, items: Iterable<ArrayBufferView | ArrayBuffer>): void;
+  override writelines(items: Iterable<unknown>): void {
+    super.writelines(items);
+  }
+
+  /** Iterates over lines (`for (const line of handle)`), each ending with its `\n`. */
+  override [Symbol.iterator](this: ReadThis<D>): Iterator<Buffer>;
+  override [Symbol.iterator](): Iterator<Buffer> {
+    return super[Symbol.iterator]();
   }
 
   /** Moves the position → the new position; `whence` 0 from the start, 1 from the position, 2 from the end. Before 0 → `EINVAL`. */
@@ -219,6 +242,7 @@ export class RawHandle extends IOBase<Buffer> {
   }
 
   /** Sets the file's size in bytes (default: the position; zero-fills when growing) → the new size. The position does not move. */
+  truncate(this: WriteThis<D>, size?: number | null): number;
   truncate(size?: number | null): number {
     const length = given(size) ? validateUint(size, 'size') : undefined;
     const block = this.#checkWrite('ftruncate');
@@ -241,8 +265,9 @@ export class RawHandle extends IOBase<Buffer> {
   }
 
   /** Reads up to `size` bytes at absolute `offset` without moving the position → `{ bytesRead, buffer }`, as `MemFile.pread`. `EBADF` if not readable. */
-  pread(offset: number, size: number): { bytesRead: number; buffer: Buffer };
-  pread<T extends ArrayBufferView>(offset: number, size: number, buffer: T): { bytesRead: number; buffer: T };
+  pread(this: ReadThis<D>, offset: number, size: number): { bytesRead: number; buffer: Buffer };
+  /** Reads up to `size` bytes at absolute `offset` into `buffer` (at its start) → `{ bytesRead, buffer }`, the same object. */
+  pread<T extends ArrayBufferView>(this: ReadThis<D>, offset: number, size: number, buffer: T): { bytesRead: number; buffer: T };
   pread(offset: number, size: number, buffer?: ArrayBufferView | null): { bytesRead: number; buffer: ArrayBufferView } {
     if (typeof offset === 'object' && offset !== null) throw fsOrderError('offset', offset, 'pread');
     validateUint(offset, 'offset');
@@ -265,6 +290,7 @@ export class RawHandle extends IOBase<Buffer> {
   }
 
   /** Writes all of `data` at absolute `offset` without moving the position (POSIX pwrite, also in append mode) → bytes written. `EBADF` if not writable. */
+  pwrite(this: WriteThis<D>, offset: number, data: ArrayBufferView | ArrayBuffer): number;
   pwrite(offset: number, data: ArrayBufferView | ArrayBuffer): number {
     if (typeof offset === 'object' && offset !== null) throw fsOrderError('offset', offset, 'pwrite');
     validateUint(offset, 'offset');

@@ -20,7 +20,9 @@ import type * as Codecs from '../codecs';
 import type { Codec, DecoderState, ErrorsMode, IncrementalEncoder } from '../codecs';
 import { invalidArgType, invalidArgValue, systemError } from '../errors';
 import { given, validateInt, validateUint } from '../validate';
-import { closedError, IOBase, notReadable, notWritable, optionalInt, WRITE_ROOM } from './base';
+import { closedError, IOBase, notReadable, notWritable, optionalInt, WRITE_ROOM, type Direction, type ReadThis, type WriteThis } from './base';
+
+export type { Direction } from './base';
 import type { BufferedBase, BufferedIO } from './buffered';
 import { CookieJar, type Cookie } from './text-cookie';
 import { LineFinder, NewlineDecoder, PlainDecoder, type Newline, type TextDecoderLike } from './newlines';
@@ -96,7 +98,7 @@ const unsupportedSeek = (offset: number, whence: number): Error =>
  * `'r+'`, ...: reads and writes strings, lengths in JavaScript string units (UTF-16), universal
  * newlines by default. Bad bytes under `errors: 'strict'` → `ERR_ENCODING_INVALID_ENCODED_DATA`.
  */
-export class TextHandle extends IOBase<string> {
+export class TextHandle<D extends Direction = Direction> extends IOBase<string> {
   /** The encoding name as given to `open()` (default 'utf-8'). */
   readonly encoding: string;
   /** How undecodable bytes and unencodable characters are handled: 'strict', 'replace' or 'ignore'. */
@@ -259,6 +261,7 @@ export class TextHandle extends IOBase<string> {
   }
 
   /** Up to `size` string units (omitted or -1: to the end), never half a surrogate pair; '' at EOF. `EBADF` if not readable. */
+  read(this: ReadThis<D>, size?: number | null): string;
   read(size?: number | null): string {
     const decoder = this.#readDecoder();
     const n = optionalInt(size, 'size');
@@ -286,6 +289,7 @@ export class TextHandle extends IOBase<string> {
   }
 
   /** The next line with its newline ('\n' after universal-newline translation), at most `limit` units; '' at EOF. */
+  readline(this: ReadThis<D>, limit?: number | null): string;
   readline(limit?: number | null): string {
     this.#checkClosed('read');
     const lim = optionalInt(limit, 'limit');
@@ -378,10 +382,11 @@ export class TextHandle extends IOBase<string> {
     if (this.#decoder === null) throw notReadable(this.mode, 'read');
     this.#readSinceSeek = true;
     // No pending-write check: a write empties #chars, so text found here means none is queued.
-    return this.#bufferedLine() ?? this.readline();
+    return this.#bufferedLine() ?? (this as TextHandle).readline();
   }
 
   /** Iterates over lines (`for (const line of handle)`); `tell()` keeps working while iterating. */
+  [Symbol.iterator](this: ReadThis<D>): IterableIterator<string>;
   [Symbol.iterator](): IterableIterator<string> {
     this.#checkClosed('read');
     const iterator: IterableIterator<string> = {
@@ -399,8 +404,21 @@ export class TextHandle extends IOBase<string> {
   }
 
   /** The same lines for `for await` (read synchronously: the block is memory). */
+  [Symbol.asyncIterator](this: ReadThis<D>): AsyncIterableIterator<string>;
   async *[Symbol.asyncIterator](): AsyncIterableIterator<string> {
-    for (const line of this) yield line;
+    for (const line of this as TextHandle) yield line;
+  }
+
+  /** Lines until their total length exceeds `hint` (hint <= 0 or omitted: all), as Python's readlines. */
+  override readlines(this: ReadThis<D>, hint?: number | null): string[];
+  override readlines(hint?: number | null): string[] {
+    return super.readlines(hint);
+  }
+
+  /** Writes each string in turn (no newlines added), as Python's writelines. */
+  override writelines(this: WriteThis<D>, items: Iterable<string>): void;
+  override writelines(items: Iterable<unknown>): void {
+    super.writelines(items);
   }
 
   // ---- writing ----
@@ -410,6 +428,7 @@ export class TextHandle extends IOBase<string> {
    * flush/seek/close, every 8 KiB, or at a newline under line buffering. An unencodable character
    * under 'strict' → `ERR_ENCODING_UNENCODABLE`; `EBADF` if not writable.
    */
+  write(this: WriteThis<D>, s: string): number;
   write(s: string): number {
     // The common case: text queued below the chunk size, nothing else to do.
     const direct = this.#direct;
@@ -714,6 +733,7 @@ export class TextHandle extends IOBase<string> {
   }
 
   /** Flushes, then sets the file's size in bytes (default: the current text position) → the new size. */
+  truncate(this: WriteThis<D>, size?: number | null): number;
   truncate(size?: number | null): number {
     const length = given(size) ? validateUint(size, 'size') : undefined;
     this.#checkClosed('ftruncate');
