@@ -49,6 +49,93 @@ constexpr int kMaxAcceptsPerWakeup = 64;       // let other work run between bur
 
 enum EventKind { kFile = 0, kDrop = 1, kError = 2 };
 
+// Calling JavaScript from a libuv callback. Raw N-API with every status
+// checked: while a worker is being terminated JavaScript cannot run, and
+// node-addon-api's wrappers would abort the process (Error::Fatal) there.
+// Any failure skips the call; an exception the callback throws becomes
+// 'uncaughtException', as for any event listener.
+class JsCall {
+ public:
+  explicit JsCall(napi_env env) : env_(env) {
+    if (napi_open_handle_scope(env_, &scope_) != napi_ok) scope_ = nullptr;
+    ok_ = scope_ != nullptr;
+  }
+  ~JsCall() {
+    if (scope_ != nullptr) napi_close_handle_scope(env_, scope_);
+  }
+  JsCall& Number(double v) {
+    napi_value out = nullptr;
+    bool made = ok_ && napi_create_double(env_, v, &out) == napi_ok;
+    Push(made, out);
+    return *this;
+  }
+  JsCall& Null() {
+    napi_value out = nullptr;
+    bool made = ok_ && napi_get_null(env_, &out) == napi_ok;
+    Push(made, out);
+    return *this;
+  }
+  JsCall& Undefined() {
+    napi_value out = nullptr;
+    bool made = ok_ && napi_get_undefined(env_, &out) == napi_ok;
+    Push(made, out);
+    return *this;
+  }
+  JsCall& Bytes(const uint8_t* data, size_t length) {
+    napi_value out = nullptr;
+    void* copy = nullptr;
+    bool made = ok_ && napi_create_buffer_copy(env_, length, data, &copy, &out) == napi_ok;
+    Push(made, out);
+    return *this;
+  }
+  // Error with code, errno and syscall, like MakeError (node-errors.h).
+  JsCall& Error(const SysError* e) {
+    if (e == nullptr) return Null();
+    std::string text = std::string(uv_err_name(-e->err)) + ": " +
+                       (e->message.empty() ? uv_strerror(-e->err) : e->message) + ", " + e->syscall;
+    napi_value code = nullptr, message = nullptr, error = nullptr, errnum = nullptr, syscall = nullptr;
+    bool ok = ok_ && napi_create_string_utf8(env_, uv_err_name(-e->err), NAPI_AUTO_LENGTH, &code) == napi_ok &&
+              napi_create_string_utf8(env_, text.c_str(), text.size(), &message) == napi_ok &&
+              napi_create_error(env_, code, message, &error) == napi_ok &&
+              napi_create_int32(env_, -e->err, &errnum) == napi_ok &&
+              napi_set_named_property(env_, error, "errno", errnum) == napi_ok &&
+              napi_create_string_utf8(env_, e->syscall, NAPI_AUTO_LENGTH, &syscall) == napi_ok &&
+              napi_set_named_property(env_, error, "syscall", syscall) == napi_ok;
+    Push(ok, error);
+    return *this;
+  }
+  // True when the function ran (and so took what it was given).
+  bool Call(napi_ref fn_ref, napi_async_context context) {
+    napi_value fn = nullptr, global = nullptr, result = nullptr;
+    if (!ok_ || napi_get_reference_value(env_, fn_ref, &fn) != napi_ok || fn == nullptr ||
+        napi_get_global(env_, &global) != napi_ok) {
+      return false;
+    }
+    napi_status status = napi_make_callback(env_, context, global, fn, args_.size(), args_.data(), &result);
+    if (status == napi_ok) return true;
+    // A real exception means the function ran and threw; none means it
+    // never ran (JavaScript is stopping).
+    napi_value exception = nullptr;
+    napi_valuetype type = napi_undefined;
+    if (status == napi_pending_exception && napi_get_and_clear_last_exception(env_, &exception) == napi_ok &&
+        exception != nullptr && napi_typeof(env_, exception, &type) == napi_ok && type != napi_undefined) {
+      napi_fatal_exception(env_, exception);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  void Push(bool ok, napi_value v) {
+    ok_ = ok && v != nullptr;
+    args_.push_back(v);
+  }
+  napi_env env_;
+  napi_handle_scope scope_ = nullptr;
+  bool ok_ = false;
+  std::vector<napi_value> args_;
+};
+
 class Owner;
 
 struct State {
@@ -95,7 +182,7 @@ class Owner {
     State* st = st_;
     st->owners.erase(this);
     {
-      Napi::HandleScope scope(Napi::Env(st->env));  // references and async contexts go here
+      JsCall scope(st->env);  // a handle scope: references and async contexts go here
       delete this;
     }
     if (st->tearing_down && st->owners.empty() && st->hook != nullptr) {
@@ -108,19 +195,6 @@ class Owner {
   int open_ = 0;
   bool finished_ = false;
 };
-
-// Calls a JavaScript function from a libuv callback: own handle scope, async
-// context, and an exception thrown there becomes 'uncaughtException'.
-void CallJs(napi_env raw, Napi::FunctionReference& fn, Napi::AsyncContext& context,
-            const std::vector<napi_value>& args) {
-  Napi::Env env(raw);
-  Napi::HandleScope scope(env);
-  try {
-    fn.MakeCallback(env.Global(), args, context);
-  } catch (const Napi::Error& e) {
-    napi_fatal_exception(raw, e.Value());
-  }
-}
 
 class Server;
 
@@ -156,7 +230,6 @@ class Server : public Owner {
     Track(&poll_);
     uv_timer_init(st->loop, &backoff_);
     Track(&backoff_);
-    uv_unref(reinterpret_cast<uv_handle_t*>(&backoff_));
     uv_poll_start(&poll_, UV_READABLE, OnReadable);
   }
 
@@ -178,8 +251,9 @@ class Server : public Owner {
 
   void SetRef(bool on) {
     referenced_ = on;
-    auto* h = reinterpret_cast<uv_handle_t*>(&poll_);
-    if (on) uv_ref(h); else uv_unref(h);
+    for (auto* h : {reinterpret_cast<uv_handle_t*>(&poll_), reinterpret_cast<uv_handle_t*>(&backoff_)}) {
+      if (on) uv_ref(h); else uv_unref(h);
+    }
   }
   void SetTimeout(uint64_t ms) { timeout_ms_ = ms; }
 
@@ -190,21 +264,17 @@ class Server : public Owner {
       fdpass::CloseQuietly(fd);
       return;
     }
-    Napi::Env env(st_->env);
-    Napi::HandleScope scope(env);
-    size_t length = std::min(in.length, in.buffer.size());
-    Napi::Value message = kind == kError ? env.Undefined()
-                                         : Napi::Buffer<uint8_t>::Copy(env, in.buffer.data(), length).As<Napi::Value>();
-    std::vector<napi_value> args{
-        Napi::Number::New(env, kind),
-        error != nullptr ? MakeError(env, *error).Value() : env.Null(),
-        Napi::Number::New(env, fd),
-        message,
-        Napi::Number::New(env, static_cast<double>(peer.pid)),
-        Napi::Number::New(env, static_cast<double>(peer.uid)),
-        Napi::Number::New(env, static_cast<double>(peer.gid)),
-    };
-    CallJs(st_->env, callback_, *context_, args);
+    JsCall call(st_->env);
+    call.Number(kind).Error(error).Number(fd);
+    if (kind == kError) {
+      call.Undefined();
+    } else {
+      call.Bytes(in.buffer.data(), std::min(in.length, in.buffer.size()));
+    }
+    call.Number(static_cast<double>(peer.pid)).Number(static_cast<double>(peer.uid));
+    call.Number(static_cast<double>(peer.gid));
+    // JavaScript owns fd once it ran; if it could not run, the fd is still ours.
+    if (!call.Call(callback_, *context_) && kind == kFile) fdpass::CloseQuietly(fd);
   }
 
  private:
@@ -461,10 +531,7 @@ class Sender : public Owner {
     if (finished()) return;
     Release();
     if (!st_->tearing_down) {
-      Napi::Env env(st_->env);
-      Napi::HandleScope scope(env);
-      std::vector<napi_value> args{error != nullptr ? MakeError(env, *error).Value() : env.Null()};
-      CallJs(st_->env, done_, *context_, args);
+      JsCall(st_->env).Error(error).Call(done_, *context_);
     }
     Finish();
   }
