@@ -27,6 +27,7 @@ uint64_t FileSizeLimit() { return UINT64_MAX; }
 void CheckFileSizeLimit(uint64_t, const char*) {}
 bool CanRunOutOfSpace(int) { return false; }
 bool Reserve(int, uint64_t, uint64_t, bool) { return false; }
+int DupCloexec(int) { Throw(ENOTSUP, "fcntl"); }
 void CloseFd(int) {}
 }  // namespace memfile
 
@@ -319,6 +320,12 @@ void WriteAt(int fd, const uint8_t* src, size_t n, uint64_t off, bool no_append)
     }
     done += static_cast<size_t>(r);
   }
+}
+
+int DupCloexec(int fd) {
+  int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) Throw(errno, "fcntl");
+  return dup;
 }
 
 void CloseFd(int fd) {

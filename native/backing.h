@@ -63,6 +63,7 @@ bool CanRunOutOfSpace(int fd);
 // otherwise the size grows to off+n if smaller. Throws ENOSPC, EFBIG, ...;
 // returns false where fallocate does not exist (the caller just writes).
 bool Reserve(int fd, uint64_t off, uint64_t n, bool keep_size);
+int DupCloexec(int fd);         // F_DUPFD_CLOEXEC; throws
 void CloseFd(int fd);
 
 }  // namespace memfile

@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "fdpass-binding.h"
 #include "node-errors.h"
+#include "fileio-binding.h"
 
 namespace memfile {
 namespace {
@@ -93,6 +94,7 @@ class BlockWrap : public Napi::ObjectWrap<BlockWrap> {
   Napi::Value MakeView(Napi::Env env, std::shared_ptr<Mapping> mapping, uint64_t offset, uint64_t length,
                        uint64_t end);
   Napi::Value State(const Napi::CallbackInfo& info);
+  Napi::Value SaveSource(const Napi::CallbackInfo& info) { return MakeSaveSource(info.Env(), *block_); }
 
   // Detaches views matching `pred`. With `unmap`, their file mappings are
   // unmapped and heap memory that is no longer the block's is freed; `final`
@@ -123,6 +125,7 @@ Napi::Function BlockWrap::Init(Napi::Env env) {
                          InstanceMethod<&BlockWrap::Shared>("shared"),
                          InstanceMethod<&BlockWrap::Window>("window"),
                          InstanceMethod<&BlockWrap::State>("state"),
+                         InstanceMethod<&BlockWrap::SaveSource>("saveSource"),
                      });
 }
 
@@ -150,6 +153,7 @@ BlockWrap::BlockWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BlockWra
     if (op == "fromFd") {
       return Block::FromFd(info[1].As<Napi::Number>().Int32Value());
     }
+    if (op == "adopt") return TakeLoadedBlock(env, info[1]);  // MemFile.fromFile
     throw SysError{EINVAL, "memfile", "unknown block constructor"};
   });
   data_->live.insert(this);
@@ -378,6 +382,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("haveMemfd", Napi::Boolean::New(env, HaveMemfd()));
   exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(PageSize())));
   InitFdPass(env, exports);
+  InitFileIo(env, exports);
   return exports;
 }
 

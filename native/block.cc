@@ -144,6 +144,27 @@ int Block::Fd() {
   return fd_;
 }
 
+int Block::FillFd() {
+  Sync sync(this);
+  CheckWritable();
+  return backing_ == Backing::Heap ? -1 : fd_;
+}
+
+void Block::Filled(uint64_t size) {
+  Sync sync(this);
+  CheckOpen();
+  if (backing_ == Backing::Heap || exposed_) return;  // the file's size is the truth there
+  physical_ = std::max(size, FileSize(fd_));
+  size_ = size;
+}
+
+int Block::DupFd() {
+  Sync sync(this);
+  CheckOpen();
+  if (backing_ == Backing::Heap) return -1;
+  return DupCloexec(fd_);
+}
+
 uint64_t Block::Size() {
   Sync sync(this);
   CheckOpen();

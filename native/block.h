@@ -58,6 +58,14 @@ class Block {
   // the caller detaches views first.
   void AddSeals(int seals);
   int Fd();                // exposes the block
+  // For whole-file copies (fileio.cc) on a block no one else has seen yet:
+  // FillFd() is the fd a kernel copy may write to directly without exposing
+  // it (-1 for heap: fill it through memory), Filled(n) takes the file's
+  // [0, n) as the content afterwards. DupFd() is a private duplicate for a
+  // copy running on another thread (-1 for heap); the block stays unexposed.
+  int FillFd();
+  void Filled(uint64_t size);
+  int DupFd();
   // With `release`, the memory goes back now (every view must be detached
   // first); without, views still alive keep their pages (garbage collection).
   void Close(bool release = false);

@@ -72,25 +72,45 @@ void Mapping::Zero(size_t offset, size_t n) {
   std::memset(data_ + offset, 0, n);
 }
 
-void Mapping::Unmap() {
-  if (data_ == nullptr) return;
-  if (kind_ == Kind::Heap) {
+void Mapping::Release(uint8_t* data, size_t length, Kind kind, Region* region) {
+  if (kind == Kind::Heap) {
 #ifdef _WIN32
-    std::free(data_);
+    std::free(data);
 #else
-    munmap(data_, length_ == 0 ? static_cast<size_t>(PageSize()) : length_);
+    munmap(data, length == 0 ? static_cast<size_t>(PageSize()) : length);
 #endif
   } else {
-    UnregisterRegion(region_);
+    UnregisterRegion(region);
 #ifndef _WIN32
-    munmap(data_, length_);
+    munmap(data, length);
 #endif
+  }
+}
+
+void Mapping::Unmap() {
+  if (data_ == nullptr) return;
+  if (pins_ > 0) {
+    deferred_ = data_;
+    deferred_length_ = length_;
+    deferred_region_ = region_;
+  } else {
+    Release(data_, length_, kind_, region_);
   }
   region_ = nullptr;
   data_ = nullptr;
   length_ = 0;
 }
 
-Mapping::~Mapping() { Unmap(); }
+void Mapping::Unpin() {
+  if (--pins_ > 0 || deferred_ == nullptr) return;
+  Release(deferred_, deferred_length_, kind_, deferred_region_);
+  deferred_ = nullptr;
+}
+
+Mapping::~Mapping() {
+  pins_ = 0;
+  Unmap();
+  if (deferred_ != nullptr) Release(deferred_, deferred_length_, kind_, deferred_region_);
+}
 
 }  // namespace memfile

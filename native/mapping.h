@@ -39,10 +39,20 @@ class Mapping {
   // the OS (O(pages) page-table work, no memset of the whole range).
   void Zero(size_t offset, size_t n);
   void Unmap();
+  // A copy on another thread reads this memory (fileio.cc saving a heap
+  // block): Unmap() meanwhile only hides the pages, the last Unpin() returns
+  // them. Pin, Unpin and Unmap are all called on the JavaScript thread.
+  void Pin() { pins_++; }
+  void Unpin();
 
  private:
   Mapping(uint8_t* data, size_t length, Kind kind, Region* region)
       : data_(data), length_(length), kind_(kind), region_(region) {}
+  static void Release(uint8_t* data, size_t length, Kind kind, Region* region);
+  int pins_ = 0;
+  uint8_t* deferred_ = nullptr;  // Unmap()ed while pinned
+  size_t deferred_length_ = 0;
+  Region* deferred_region_ = nullptr;
   uint8_t* data_;
   size_t length_;
   Kind kind_;

@@ -2,7 +2,7 @@
 // even when their tsconfig names no "types" (TypeScript >= 6 includes none by default).
 /// <reference types="node" preserve="true" />
 export { MemFile } from './memfile';
-export type { Backing, MemFileOptions, FromOptions, PreadResult, OpenFdOptions } from './memfile';
+export type { Backing, MemFileOptions, FromOptions, FromFileOptions, SaveOptions, PreadResult, OpenFdOptions } from './memfile';
 export type { CodedError } from './errors';
 export type { SealName } from './seals';
 export { MemFileServer } from './fdpass';

@@ -17,6 +17,8 @@ import type * as Streams from './streams';
 import type * as Modes from './modes';
 import type * as Open from './open';
 import type * as FdPass from './fdpass';
+import type * as Files from './files';
+import type { LoadedToken } from './native';
 import type { RawHandle } from './handles/raw';
 import type { BufferedReader, BufferedWriter, BufferedRandom } from './handles/buffered';
 import type { TextHandle } from './handles/text';
@@ -39,6 +41,13 @@ export interface FromOptions extends MemFileOptions {
   /** Encoding of a string `data`; default 'utf-8'. */
   encoding?: string | null;
 }
+
+export interface FromFileOptions extends MemFileOptions {
+  /** Default: the file's base name ('memfile' for an fd; an unguessable name for 'shm'). */
+  name?: string | null;
+}
+
+export type { SaveOptions } from './files';
 
 /** What `pread` returns, shaped like `fs.read`'s result. */
 export interface PreadResult<T extends ArrayBufferView = Buffer> {
@@ -74,6 +83,17 @@ function validateOptions(value: unknown, name = 'options'): Record<string, unkno
   if (!given(value)) return {};
   if (typeof value !== 'object') throw invalidArgType(name, 'of type object', value);
   return value as Record<string, unknown>;
+}
+
+// ts/files.ts, loaded on first use (fromFile/saveTo).
+const files = (): typeof Files => require('./files') as typeof Files;
+
+interface LoadRequest {
+  source: Files.FileSource;
+  backing: number;
+  name: string;
+  nativeName: string;
+  size: number;
 }
 
 let blockOf: (file: MemFile) => BlockRef;
@@ -189,6 +209,50 @@ export class MemFile {
     const opts = validateOptions(options);
     const name = given(opts.name) ? validateName(opts.name, 'options.name') : undefined;
     return MemFile.#wrap(new binding.Block('fromFd', fd), name);
+  }
+
+  /** A whole file copied into a new MemFile by the kernel, off the event loop; an fd is read from offset 0. */
+  static async fromFile(file: string | URL | number, options?: FromFileOptions | null): Promise<MemFile> {
+    const req = MemFile.#loadRequest(file, options);
+    return MemFile.#adopt(await files().load(req.source, req.backing, req.nativeName), req);
+  }
+
+  /** fromFile, blocking: for scripts. */
+  static fromFileSync(file: string | URL | number, options?: FromFileOptions | null): MemFile {
+    const req = MemFile.#loadRequest(file, options);
+    return MemFile.#adopt(files().loadSync(req.source, req.backing, req.nativeName), req);
+  }
+
+  static #loadRequest(file: unknown, options: unknown): LoadRequest {
+    const source = files().fileArg(file);
+    const opts = validateOptions(options);
+    const backing = resolveBacking(opts.backing);
+    const size = given(opts.size) ? validateUint(opts.size, 'options.size') : 0;
+    let name: string;
+    let nativeName: string;
+    if (backing === 'shm') {
+      // A shm name is machine-wide: the file's own name may be taken, so it is never claimed by default.
+      name = nativeName = given(opts.name) ? validateShmName(opts.name, 'options.name') : randomShmName();
+    } else {
+      name = given(opts.name) ? validateName(opts.name, 'options.name') : files().defaultName(source);
+      nativeName = kernelName(name);
+    }
+    return { source, backing: BACKINGS.indexOf(backing), name, nativeName, size };
+  }
+
+  static #adopt(token: LoadedToken, req: LoadRequest): MemFile {
+    const native = new binding.Block('adopt', token);
+    const file = MemFile.#wrap(native, req.name);
+    if (BACKINGS[req.backing] === 'shm' && file.#ref !== null) file.#ref.onClose = unlinkAtExit(native);
+    if (req.size > file.size) {
+      try {
+        file.truncate(req.size);
+      } catch (error) {
+        file.close();
+        throw error;
+      }
+    }
+    return file;
   }
 
   /** Opens a named shm block another process created (`ENOENT` if none); `readOnly` → writes fail with `EBADF`. */
@@ -353,6 +417,18 @@ export class MemFile {
     if (ref === null) throw closedError('write');
     ref.write(offset, bytes, 0, length);
     return length;
+  }
+
+  /** Writes the whole content to a file (flag and mode as fs.writeFile) off the event loop → bytes written. */
+  async saveTo(file: string | URL | number, options?: Files.SaveOptions | null): Promise<number> {
+    const req = files().saveRequest(file, options);
+    return files().save(this.#open('write').saveSource(), req);
+  }
+
+  /** saveTo, blocking: for scripts. */
+  saveToSync(file: string | URL | number, options?: Files.SaveOptions | null): number {
+    const req = files().saveRequest(file, options);
+    return files().saveSync(this.#open('write').saveSource(), req);
   }
 
   /** Sets the size in bytes (shrinks, or extends with zeros) → the new size. */

@@ -30,12 +30,19 @@ export interface NativeBlock {
   window(): ArrayBuffer | undefined;
   /** [backing 0 memfd | 1 shm | 2 heap, name, writable, sealed, closed] */
   state(): [number, string, boolean, boolean, boolean];
+  /** What saveFile() copies, captured now: a private dup of the fd, or the pinned heap memory. */
+  saveSource(): SaveSourceToken;
 }
+
+/** Opaque handles between native calls (type-tagged Externals). */
+export type LoadedToken = { readonly __brand: 'memfile.LoadedToken' };
+export type SaveSourceToken = { readonly __brand: 'memfile.SaveSourceToken' };
 
 interface NativeBlockConstructor {
   new (op: 'create', backing: number, name: string, size: number): NativeBlock;
   new (op: 'attach', name: string, readOnly: boolean): NativeBlock;
   new (op: 'fromFd', fd: number): NativeBlock;
+  new (op: 'adopt', token: LoadedToken): NativeBlock;
 }
 
 /** native/fdpass-binding.cc; onEvent kind 0 = file, 1 = dropped connection, 2 = server error. */
@@ -57,6 +64,12 @@ export interface Binding {
   sendFd(path: string, fd: number, message: Uint8Array, done: (error: Error | null) => void): void;
   haveMemfd: boolean;
   pageSize: number;
+  /** A whole file (path or fd, read from offset 0) copied into a new block by the kernel (native/fileio.cc). */
+  loadFile(source: string | number, backing: number, name: string, async: false): LoadedToken;
+  loadFile(source: string | number, backing: number, name: string, async: true): Promise<LoadedToken>;
+  /** Writes the source's bytes to a path (opened with open(2) `flags`, `mode`) or at an fd's position. */
+  saveFile(source: SaveSourceToken, target: string | number, flags: number, mode: number, async: false): number;
+  saveFile(source: SaveSourceToken, target: string | number, flags: number, mode: number, async: true): Promise<number>;
 }
 
 function load(): Binding {

@@ -1,0 +1,288 @@
+#include "fileio.h"
+
+#include <errno.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "errors.h"
+
+#ifdef _WIN32
+
+namespace memfile {
+std::unique_ptr<Block> LoadBlock(int, Backing, const std::string&) { Throw(ENOTSUP, "read"); }
+std::unique_ptr<Block> LoadPath(const std::string&, Backing, const std::string&) {
+  Throw(ENOTSUP, "open", "fromFile needs a POSIX system");
+}
+SaveSource::SaveSource(Block&) { Throw(ENOTSUP, "write", "saveTo needs a POSIX system"); }
+SaveSource::~SaveSource() {}
+uint64_t SaveSource::WriteTo(int) const { Throw(ENOTSUP, "write"); }
+uint64_t SavePath(const SaveSource&, const std::string&, int, unsigned) { Throw(ENOTSUP, "open"); }
+}  // namespace memfile
+
+#else
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#include <sys/syscall.h>
+#endif
+
+namespace memfile {
+
+namespace {
+
+// One kernel call moves at most this much (Linux caps read/write/sendfile at
+// 0x7ffff000 anyway); files of any size are copied in a loop.
+constexpr uint64_t kMaxChunk = uint64_t{1} << 30;
+constexpr size_t kBounce = 1 << 20;     // bytes per read()/write() where nothing better works
+constexpr uint64_t kMinGrowth = 64 * 1024;
+
+size_t Chunk(uint64_t remaining) { return static_cast<size_t>(std::min(std::max<uint64_t>(remaining, 1), kMaxChunk)); }
+
+// errno values that mean "this pair of files cannot do that kind of copy":
+// try the next kind. Anything else is a real failure (EIO, ENOSPC, EFBIG...).
+bool Unsupported(int err) {
+  return err == EXDEV || err == EINVAL || err == ENOSYS || err == EOPNOTSUPP || err == ENOTSUP ||
+         err == ESPIPE || err == EBADF || err == EPERM;
+}
+
+#ifdef __linux__
+ssize_t CopyFileRange(int in, loff_t* off_in, int out, loff_t* off_out, size_t len) {
+  // The raw syscall: glibc < 2.27 has no wrapper, and some emulate it in user space.
+  return syscall(SYS_copy_file_range, in, off_in, out, off_out, len, 0u);
+}
+#endif
+
+// The kernel copies `src` into `dst` (a private memfd / new shm file) from
+// `pos` on: copy_file_range, then sendfile, or splice for a pipe. Returns
+// where it stopped: EOF, or the first offset no kernel copy could handle.
+uint64_t KernelFill(int src, bool seekable, bool fifo, int dst, uint64_t expected) {
+  uint64_t pos = 0;
+#ifdef __linux__
+  if (seekable) {
+    for (;;) {
+      loff_t in = static_cast<loff_t>(pos), out = static_cast<loff_t>(pos);
+      ssize_t r = CopyFileRange(src, &in, dst, &out, Chunk(expected > pos ? expected - pos : kMaxChunk));
+      if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
+      if (r == 0) return pos;
+      if (errno == EINTR) continue;
+      if (Unsupported(errno)) break;
+      Throw(errno, "copy_file_range");
+    }
+    // sendfile writes at dst's file position; the block never uses it, so
+    // park it at pos and put it back at 0 when done (mf.fd's offset starts at 0).
+    if (lseek(dst, static_cast<off_t>(pos), SEEK_SET) < 0) Throw(errno, "lseek");
+    uint64_t start = pos;
+    for (;;) {
+      off_t in = static_cast<off_t>(pos);
+      ssize_t r = sendfile(dst, src, &in, Chunk(expected > pos ? expected - pos : kMaxChunk));
+      if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
+      if (r == 0) break;
+      if (errno == EINTR) continue;
+      if (Unsupported(errno) && pos == start) break;
+      int err = errno;
+      lseek(dst, 0, SEEK_SET);
+      Throw(err, "sendfile");
+    }
+    lseek(dst, 0, SEEK_SET);
+    return pos;
+  }
+  if (fifo) {
+    for (;;) {
+      loff_t out = static_cast<loff_t>(pos);
+      ssize_t r = splice(src, nullptr, dst, &out, kMaxChunk, SPLICE_F_MOVE);
+      if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
+      if (r == 0) return pos;
+      if (errno == EINTR) continue;
+      if (Unsupported(errno) && pos == 0) return pos;
+      Throw(errno, "splice");
+    }
+  }
+#else
+  (void)src, (void)seekable, (void)fifo, (void)dst, (void)expected;
+#endif
+  return pos;
+}
+
+// read()/pread() until `n` bytes or EOF; short only at EOF.
+size_t ReadFully(int src, bool seekable, uint8_t* dst, size_t n, uint64_t off) {
+  if (seekable) return ReadAt(src, dst, n, off);
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = read(src, dst + done, n - done);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      Throw(errno, "read");
+    }
+    if (r == 0) break;
+    done += static_cast<size_t>(r);
+  }
+  return done;
+}
+
+// Reads the rest of `src` (from `pos`) into the block's memory: straight into
+// its mapping while data keeps coming, through a small buffer for the read
+// that usually just confirms EOF. ReadFully is short only at EOF.
+void ReadFill(Block& block, int src, bool seekable, uint64_t pos, uint64_t expected) {
+  std::vector<uint8_t> bounce;
+  for (;;) {
+    if (expected <= pos) {
+      // Nothing (more) expected: a regular file ends here; /proc files, pipes
+      // and terminals do not know their size. One small read tells.
+      if (bounce.empty()) bounce.resize(kMinGrowth);
+      size_t r = ReadFully(src, seekable, bounce.data(), bounce.size(), pos);
+      if (r > 0) block.Write(pos, bounce.data(), r);
+      pos += r;
+      if (r < bounce.size()) return;
+      expected = pos + std::max<uint64_t>(pos, kMinGrowth);  // it keeps coming: double
+    }
+    uint64_t want = std::min(expected - pos, kMaxChunk);
+    uint64_t end = pos + want;
+    block.Truncate(end);  // zero-filled growth; the read overwrites it
+    std::shared_ptr<Mapping> m = block.MappingFor(end);
+    size_t r = 0;
+    if (m && m->mapped()) {
+      r = ReadFully(src, seekable, m->data() + pos, static_cast<size_t>(want), pos);
+    } else {
+      if (bounce.size() < kBounce) bounce.resize(kBounce);
+      while (r < want) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(bounce.size(), want - r));
+        size_t got = ReadFully(src, seekable, bounce.data(), n, pos + r);
+        if (got > 0) block.Write(pos + r, bounce.data(), got);
+        r += got;
+        if (got < n) break;
+      }
+    }
+    pos += r;
+    if (r < want) {
+      block.Truncate(pos);
+      return;
+    }
+  }
+}
+
+void WriteAll(int dst, const uint8_t* src, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = write(dst, src + done, std::min<size_t>(n - done, kMaxChunk));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      Throw(errno, "write");
+    }
+    done += static_cast<size_t>(r);
+  }
+}
+
+int OpenRetrying(const std::string& path, int flags, unsigned mode) {
+  int fd;
+  do {
+    fd = open(path.c_str(), flags | O_CLOEXEC, static_cast<mode_t>(mode));
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) Throw(errno, "open");
+  return fd;
+}
+
+// Closes on every way out of a scope.
+struct FdCloser {
+  int fd;
+  ~FdCloser() { CloseFd(fd); }
+};
+
+}  // namespace
+
+std::unique_ptr<Block> LoadBlock(int src, Backing backing, const std::string& name) {
+  struct stat st;
+  if (fstat(src, &st) != 0) Throw(errno, "fstat");
+  if (S_ISDIR(st.st_mode)) Throw(EISDIR, "read");
+  bool seekable = S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
+  uint64_t expected = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  std::unique_ptr<Block> block = Block::Create(backing, name, 0);
+  uint64_t pos = 0;
+  int dst = block->FillFd();
+  if (dst >= 0) {
+    pos = KernelFill(src, seekable, S_ISFIFO(st.st_mode), dst, expected);
+    block->Filled(pos);
+  }
+  ReadFill(*block, src, seekable, pos, expected);
+  return block;
+}
+
+SaveSource::SaveSource(Block& block) {
+  size_ = block.Size();
+  fd_ = block.DupFd();
+  if (fd_ < 0) {
+    mapping_ = block.MappingFor(size_);
+    if (size_ > 0 && (!mapping_ || !mapping_->mapped())) Throw(ENOMEM, "mmap");
+    if (mapping_) mapping_->Pin();
+  }
+}
+
+SaveSource::~SaveSource() {
+  CloseFd(fd_);
+  if (mapping_) mapping_->Unpin();
+}
+
+uint64_t SaveSource::WriteTo(int dst) const {
+  if (fd_ < 0) {
+    if (size_ > 0) WriteAll(dst, mapping_->data(), static_cast<size_t>(size_));
+    return size_;
+  }
+  // copy_file_range and sendfile write at dst's file position (off_out NULL),
+  // as fs.writeFile(fd) does; an O_APPEND dst refuses both and takes write().
+  uint64_t pos = 0;
+#ifdef __linux__
+  while (pos < size_) {
+    loff_t in = static_cast<loff_t>(pos);
+    ssize_t r = CopyFileRange(fd_, &in, dst, nullptr, Chunk(size_ - pos));
+    if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
+    if (r == 0) return pos;  // another process shrank the source
+    if (errno == EINTR) continue;
+    if (Unsupported(errno)) break;
+    Throw(errno, "copy_file_range");
+  }
+  uint64_t start = pos;
+  while (pos < size_) {
+    off_t in = static_cast<off_t>(pos);
+    ssize_t r = sendfile(dst, fd_, &in, Chunk(size_ - pos));
+    if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
+    if (r == 0) return pos;
+    if (errno == EINTR) continue;
+    if (Unsupported(errno) && pos == start) break;
+    Throw(errno, "sendfile");
+  }
+#endif
+  std::vector<uint8_t> bounce(static_cast<size_t>(std::min<uint64_t>(kBounce, std::max<uint64_t>(size_ - pos, 1))));
+  while (pos < size_) {
+    size_t got = ReadAt(fd_, bounce.data(), static_cast<size_t>(std::min<uint64_t>(bounce.size(), size_ - pos)), pos);
+    if (got == 0) break;
+    WriteAll(dst, bounce.data(), got);
+    pos += got;
+  }
+  return pos;
+}
+
+std::unique_ptr<Block> LoadPath(const std::string& path, Backing backing, const std::string& name) {
+  FdCloser src{OpenRetrying(path, O_RDONLY, 0)};
+  return LoadBlock(src.fd, backing, name);
+}
+
+uint64_t SavePath(const SaveSource& source, const std::string& path, int flags, unsigned mode) {
+  int fd = OpenRetrying(path, flags, mode);
+  uint64_t n;
+  try {
+    n = source.WriteTo(fd);
+  } catch (...) {
+    CloseFd(fd);
+    throw;
+  }
+  if (close(fd) != 0 && errno != EINTR) Throw(errno, "close");
+  return n;
+}
+
+}  // namespace memfile
+
+#endif  // _WIN32
