@@ -217,7 +217,10 @@ SaveSource::SaveSource(Block& block) {
   if (fd_ < 0) {
     mapping_ = block.MappingFor(size_);
     if (size_ > 0 && (!mapping_ || !mapping_->mapped())) Throw(ENOMEM, "mmap");
-    if (mapping_) mapping_->Pin();
+    if (mapping_) {
+      mapping_->Pin();
+      data_ = mapping_->data();
+    }
   }
 }
 
@@ -228,7 +231,7 @@ SaveSource::~SaveSource() {
 
 uint64_t SaveSource::WriteTo(int dst) const {
   if (fd_ < 0) {
-    if (size_ > 0) WriteAll(dst, mapping_->data(), static_cast<size_t>(size_));
+    if (size_ > 0) WriteAll(dst, data_, static_cast<size_t>(size_));
     return size_;
   }
   // copy_file_range and sendfile write at dst's file position (off_out NULL),

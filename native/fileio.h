@@ -38,6 +38,7 @@ class SaveSource {
  private:
   int fd_ = -1;
   std::shared_ptr<Mapping> mapping_;
+  const uint8_t* data_ = nullptr;  // mapping_'s pages, kept even if it is Unmap()ped meanwhile
   uint64_t size_ = 0;
 };
 

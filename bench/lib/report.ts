@@ -1,4 +1,5 @@
 // Targets (reported, never asserted) and the Markdown table.
+import { TWO_STEP, WRITE_BYTES } from './files';
 import { CaseResult, Curve, median } from './measure';
 
 export interface Target {
@@ -60,6 +61,15 @@ export function targets(cases: CaseResult[], curves: Curve[]): Target[] {
     const c = cases.find((x) => x.id === id);
     ratio(`${id}-vs-same-cpython`, `${id} >= 1.0x CPython's ${peer.replace('python3 ', '')} on a file`, c ? get(cases, id, 'memfile') : undefined, c ? get(cases, id, peer) : undefined, 1, c?.note ?? 'case missing');
   }
+  ratio('file-load-vs-two-step', `fromFileSync >= 1.5x ${TWO_STEP}`, get(cases, 'file-load', 'memfile'), get(cases, 'file-load', TWO_STEP), 1.5, 'no file case');
+  ratio('file-save-vs-bytes', `saveToSync >= 1.5x ${WRITE_BYTES}`, get(cases, 'file-save', 'memfile'), get(cases, 'file-save', WRITE_BYTES), 1.5, 'no file case');
+  for (const [who, goal, ok] of [
+    ['memfile', 'fromFileSync peak RSS growth <= 0.10x the file', (v: number) => v <= 0.1],
+    [TWO_STEP, `${TWO_STEP} peak RSS growth, for contrast (about 1.0x: the whole file as a Buffer)`, (v: number) => v >= 0.9],
+  ] as const) {
+    const v = get(cases, 'file-load-rss', who);
+    out.push({ id: `file-load-rss-${who === 'memfile' ? 'memfile' : 'two-step'}`, goal, measured: v === undefined ? 'not measured' : `${v.toFixed(3)}x`, value: v ?? null, met: v === undefined ? null : ok(v) });
+  }
   const rss = get(cases, 'rss', 'memfile');
   out.push({ id: 'rss', goal: 'peak memory (RSS + memfd pages) <= 1.02x the data', measured: rss === undefined ? 'not measured' : `${rss.toFixed(3)}x`, value: rss ?? null, met: rss === undefined ? null : rss <= 1.02 });
   return out;
@@ -84,9 +94,10 @@ export function markdown(cases: CaseResult[], curves: Curve[], tg: Target[], hea
   for (const cv of curves) lines.push(`- ${cv.id} ${cv.contender} (${cv.segmentBytes / 1048576} MiB segments): ${cv.msPerSegment.map((v) => v.toFixed(0)).join(' ')}`);
   lines.push('', '| target | measured | met |', '|---|---:|---|');
   for (const t of tg) lines.push(`| ${t.goal} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'met' : '**missed**'} |`);
-  const rssCase = cases.find((c) => c.id === 'rss');
-  if (rssCase) {
-    lines.push('', 'RSS detail:', '');
+  for (const id of ['rss', 'file-load-rss']) {
+    const rssCase = cases.find((c) => c.id === id);
+    if (!rssCase) continue;
+    lines.push('', `RSS detail (${id}):`, '');
     for (const r of rssCase.results) lines.push(`- ${r.contender}: ${r.note ?? ''}`);
   }
   return lines.join('\n') + '\n';
