@@ -143,7 +143,12 @@ void ReadFill(Block& block, int src, bool seekable, uint64_t pos, uint64_t expec
     uint64_t want = std::min(expected - pos, kMaxChunk);
     uint64_t end = pos + want;
     block.Truncate(end);  // zero-filled growth; the read overwrites it
-    std::shared_ptr<Mapping> m = block.MappingFor(end);
+    std::shared_ptr<Mapping> m;
+    try {
+      m = block.ViewMapping(pos, end);
+    } catch (const SysError& e) {
+      if (e.err != ENOMEM) throw;  // no address space for it: copy through a buffer instead
+    }
     size_t r = 0;
     if (m && m->mapped()) {
       r = ReadFully(src, seekable, m->data() + pos, static_cast<size_t>(want), pos);
@@ -215,7 +220,7 @@ SaveSource::SaveSource(Block& block) {
   size_ = block.Size();
   fd_ = block.DupFd();
   if (fd_ < 0) {
-    mapping_ = block.MappingFor(size_);
+    mapping_ = block.ViewMapping(0, size_);  // the heap block's memory itself
     if (size_ > 0 && (!mapping_ || !mapping_->mapped())) Throw(ENOMEM, "mmap");
     if (mapping_) {
       mapping_->Pin();
