@@ -18,6 +18,7 @@ std::unique_ptr<Block> LoadPath(const std::string&, Backing, const std::string&)
 SaveSource::SaveSource(Block&) { Throw(ENOTSUP, "write", "saveTo needs a POSIX system"); }
 SaveSource::~SaveSource() {}
 uint64_t SaveSource::WriteTo(int) const { Throw(ENOTSUP, "write"); }
+bool SaveSource::IsFile(int) const { return false; }
 uint64_t SavePath(const SaveSource&, const std::string&, int, unsigned) { Throw(ENOTSUP, "open"); }
 }  // namespace memfile
 
@@ -278,10 +279,20 @@ std::unique_ptr<Block> LoadPath(const std::string& path, Backing backing, const 
   return LoadBlock(src.fd, backing, name);
 }
 
+bool SaveSource::IsFile(int fd) const {
+  struct stat a, b;
+  return fd_ >= 0 && fstat(fd_, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 uint64_t SavePath(const SaveSource& source, const std::string& path, int flags, unsigned mode) {
-  int fd = OpenRetrying(path, flags, mode);
+  // O_TRUNC waits until the target is known not to be the source itself:
+  // saveTo(mf.path) would otherwise empty the MemFile before copying it.
+  int fd = OpenRetrying(path, flags & ~O_TRUNC, mode);
   uint64_t n;
   try {
+    if (source.IsFile(fd)) Throw(EINVAL, "open", "the target is the MemFile's own file");
+    struct stat st;
+    if ((flags & O_TRUNC) != 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) Resize(fd, 0);
     n = source.WriteTo(fd);
   } catch (...) {
     CloseFd(fd);

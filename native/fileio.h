@@ -34,6 +34,8 @@ class SaveSource {
   // returns the bytes written. Fewer than size() only if another process
   // shrank the source meanwhile.
   uint64_t WriteTo(int dst) const;
+  // `fd` is the very file this source reads (same device and inode).
+  bool IsFile(int fd) const;
 
  private:
   int fd_ = -1;

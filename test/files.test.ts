@@ -25,7 +25,10 @@ const disk = (name: string): string => path.join(dirs.disk, name);
 const mounts: string[] = [];
 
 test.after(() => {
-  for (const m of mounts) spawnSync('umount', [m]);
+  for (const m of mounts) {
+    spawnSync('umount', [m]);
+    fs.rmdirSync(m);
+  }
   for (const d of Object.values(dirs)) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -317,6 +320,17 @@ test('mode applies to a file the save creates (before the umask), never to an ex
   assert.is(fs.statSync(c).mode & 0o7777, 0o640 & ~umask);
   mf.saveToSync(a, { mode: 0o644 });
   assert.is(fs.statSync(a).mode & 0o7777, 0o600 & ~umask, 'an existing file keeps its mode');
+});
+
+test("saveTo(mf.path) refuses (EINVAL) instead of truncating the MemFile's own file first", async () => {
+  const mf = MemFile.from('precious');
+  const own = mf.path;
+  const e = syncError(() => mf.saveToSync(own)) as SysErr;
+  assert.is(e.code, 'EINVAL');
+  assert.is(e.path, own);
+  assert.is(((await asyncError(() => mf.saveTo(own))) as SysErr).code, 'EINVAL');
+  assert.is(mf.text(), 'precious');
+  mf.close();
 });
 
 // ---------------------------------------------------------------- errors
