@@ -450,4 +450,32 @@ test('bad seeks: nonzero relative → ERR_INVALID_ARG_VALUE, negative → EINVAL
   mf.close();
 });
 
+
+test('tell()/seek(tell()) when a multi-byte character straddles the 8 KiB chunk, as CPython', () => {
+  // 'a' * 8191 + '€…': the euro sign's three bytes cross the first chunk's end, so
+  // tell() after reading past it must count the decoder's pending bytes exactly.
+  const text = 'a'.repeat(8191) + '€bcdef\n' + 'x€y\n';
+  const sizes = [8190, 8191, 8192, 8193, 8194, 8197];
+  const script = `
+import io, json, sys
+text, sizes = json.loads(sys.stdin.read())
+out = []
+for n in sizes:
+    f = io.TextIOWrapper(io.BytesIO(text.encode('utf-8')), encoding='utf-8', newline='')
+    head = f.read(n)
+    f.seek(f.tell())
+    out.append([head, f.read()])
+print(json.dumps(out))`;
+  const expected = JSON.parse(python(script, JSON.stringify([text, sizes]))) as [string, string][];
+  const file = MemFile.from(text);
+  sizes.forEach((n, i) => {
+    const r = file.open('r', { newline: '' });
+    const head = r.read(n);
+    const cookie = r.tell();
+    assert.is(r.seek(cookie), cookie);
+    assert.equal([head, r.read()], expected[i], `read(${n}), seek(tell())`);
+    r.close();
+  });
+  file.close();
+});
 test.run();
