@@ -93,4 +93,19 @@ test('the comparison sees a difference in one op, the final bytes and the open o
   assert.is(firstDifference({ ...ours, open: { err: 'EEXIST' } }, theirs), -1);
 });
 
+test('append + read: read(-1) returns the buffered head taken before pending writes are flushed, as CPython', () => {
+  // Seed 323567460's shrunk script: 'ab+' buffers a write after peek(); CPython's read(-1)
+  // returns the read-ahead first, then flushes (the append lands at the end).
+  const script: Script = {
+    mode: 'ab+', options: { buffering: 1 }, initial: 'c3610ac30a00c379',
+    ops: [{ op: 'write', args: [{ b: 'bf0a00620d' }] }, { op: 'write', args: [{ b: '790d6179' }] },
+      { op: 'seek', args: [12, 0] }, { op: 'peek' }, { op: 'write', args: [{ b: '007878' }] },
+      { op: 'read', args: [-1] }, { op: 'seek', args: [12, 0] }, { op: 'peek' },
+      { op: 'write', args: [{ b: '01' }] }, { op: 'read', args: [3] }, { op: 'tell' }],
+  };
+  const theirs = runPython([script])[0];
+  assert.is(firstDifference(runOurs(script), theirs), null);
+  assert.equal(theirs.ops[5], { ok: { b: '6179' } });
+});
+
 test.run();

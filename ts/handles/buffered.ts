@@ -262,14 +262,14 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   }
 
   #readAll(): Buffer {
-    // Pending writes reach the block first; then the rest is measured before anything moves,
-    // so a read too large for one Buffer consumes nothing.
-    if (this.#w) this.#flushAndRewind();
+    // CPython's order: the buffered head is taken, then pending writes reach the block
+    // (in append mode the head may be bytes the flush then moves past).
     const current = this.#readahead();
-    const rest = Math.max(0, this.#io.size() - this.#io.pos);
-    if (current + rest > bufferConstants.MAX_LENGTH) throw fileTooLarge(current + rest);
     const start = this.#pos;
     this.#pos += current;
+    if (this.#w) this.#flushAndRewind();
+    const rest = Math.max(0, this.#io.size() - this.#io.pos);
+    if (current + rest > bufferConstants.MAX_LENGTH) this.#refuseRead(start, current, current + rest);
     this.#resetRead();
     const out = Buffer.allocUnsafe(current + rest);
     if (current > 0) this.#buf.copy(out, 0, start, start + current);
@@ -280,17 +280,13 @@ export abstract class BufferedBase extends IOBase<Buffer> {
   }
 
   #readGeneric(n: number, current: number): Buffer {
-    // As #readAll: flush first, measure before anything moves.
-    if (this.#w) {
-      this.#flushAndRewind();
-      current = 0;
-    }
+    const headStart = this.#pos;
+    this.#pos += current;
+    if (this.#w) this.#flushAndRewind();
     // Size the result by what the block holds now, not by n (read(2**40) must not allocate 1 TiB).
     const available = Math.max(0, this.#io.size() - this.#io.pos);
     const capacity = current + Math.min(n - current, available);
-    if (capacity > bufferConstants.MAX_LENGTH) throw fileTooLarge(capacity);
-    const headStart = this.#pos;
-    this.#pos += current;
+    if (capacity > bufferConstants.MAX_LENGTH) this.#refuseRead(headStart, current, capacity);
     this.#resetRead();
     const out = Buffer.allocUnsafe(capacity);
     if (current > 0) this.#buf.copy(out, 0, headStart, headStart + current);
@@ -320,6 +316,13 @@ export abstract class BufferedBase extends IOBase<Buffer> {
       if (written === capacity) break;
     }
     return done();
+  }
+
+  /** A read too large for one Buffer consumes nothing: the position goes back to `start`. */
+  #refuseRead(start: number, current: number, size: number): never {
+    if (this.#validRead()) this.#pos = start;
+    else this.#rawSeek(-current, 1); // flushed and rewound: the raw position is the logical one
+    throw fileTooLarge(size);
   }
 
   /** At most one refill: buffered bytes if any, else one read from the block. */
