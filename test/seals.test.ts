@@ -181,7 +181,17 @@ print(os.getpid(), fd, flush=True)
 sys.stdin.read()
 `;
   const child = spawn('python3', ['-c', py], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString())));
+  // The line may arrive in pieces: read up to its newline.
+  const line = await new Promise<string>((resolve) => {
+    let text = '';
+    const onData = (d: Buffer): void => {
+      text += d.toString();
+      if (!text.includes('\n')) return;
+      child.stdout!.off('data', onData);
+      resolve(text);
+    };
+    child.stdout!.on('data', onData);
+  });
   const [pid, pyFd] = line.trim().split(' ');
   const own = fs.openSync(`/proc/${pid}/fd/${pyFd}`, 'r+');
   try {
