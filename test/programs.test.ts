@@ -81,7 +81,7 @@ function yauzlRead(file: string): Promise<Record<string, [number, string]>> {
 
 for (const backing of ['memfd', 'shm'] as const) {
   zip(`${backing}: python3 zipfile writes through /dev/fd/3; unzip -l/-p, python and yauzl (mf.path) read it`, async () => {
-    const file = new MemFile('archive.zip', { backing });
+    const file = new MemFile(`archive-${process.pid}.zip`, { backing });
     try {
       const report = JSON.parse(python(WRITE_ZIP, file)) as ZipReport;
       assert.is(sha(file.bytes()), report.archive, 'the archive python wrote is what we hold');
