@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { appends, buffered, config, preadPwrite, randomReads, rss, sha, streams, text } from './lib/cases';
 import { chartContenders, svgChart } from './lib/chart';
 import { files } from './lib/files';
+import { fanout } from './lib/fanout';
 import { CaseResult, Curve, Level, progress } from './lib/measure';
 import { markdown, targets } from './lib/report';
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   cases.push(...(await sha(cfg)));
   cases.push(...(await rss(cfg)));
   cases.push(...(await files(cfg)));
+  cases.push(...(await fanout(level, cfg.runs)));
   meta.seconds = (Date.now() - started) / 1000;
   const tg = targets(cases, curves);
   const header = `## memfile bench (${level}): node ${meta.node}, ${meta.python}, ${meta.cpus} × ${meta.cpu}, load ${meta.loadavg.map((l) => l.toFixed(1)).join(' ')}, ${meta.date}, ${meta.seconds.toFixed(0)} s\n\nHigher is better except RSS. Median of ${cfg.runs} interleaved runs; "vs best peer" divides by the best non-memfile contender, "vs limit" by Buffer.copy of the same bytes.`;

@@ -47,7 +47,7 @@ bench.after(() => fs.rmSync(out, { recursive: true, force: true }));
 
 bench('exits 0, prints progress per case on stderr and the Markdown tables on stdout', () => {
   assert.is(run.code, 0, run.stderr);
-  for (const what of ['pread/pwrite 64 B', 'random 64 B reads', 'append', 'buffered', 'text', 'streams', 'sha256sum', 'peak RSS', 'files: load', 'files: save', 'files: peak RSS']) {
+  for (const what of ['pread/pwrite 64 B', 'random 64 B reads', 'append', 'buffered', 'text', 'streams', 'sha256sum', 'peak RSS', 'files: load', 'files: save', 'files: peak RSS', 'fan-out']) {
     assert.ok(run.stderr.includes(what), `no progress line for ${what}`);
   }
   assert.ok(run.stdout.includes('| case | contender | median | min–max | vs best peer | vs limit |'));
@@ -62,11 +62,13 @@ bench('latest.json has every case and every contender', () => {
   const ids = report.cases.map((c) => c.id);
   for (const id of ['pread-64', 'pread-4096', 'pread-65536', 'pread-1048576', 'pwrite-64', 'pwrite-1048576', 'random-64',
     'append-64', 'append-65536', 'buffered-read64', 'buffered-write64', 'text-iter', 'text-write', 'stream-read', 'stream-write', 'sha256sum', 'rss',
-    'file-load', 'file-save', 'file-load-rss']) {
+    'file-load', 'file-save', 'file-load-rss',
+    'fanout-python-wall', 'fanout-python-cpu', 'fanout-workers-wall', 'fanout-workers-cpu']) {
     assert.ok(ids.includes(id), `case ${id} missing`);
   }
   for (const who of ['memfile', 'limit (Buffer.copy)', 'growable Buffer', 'Buffer.concat', 'memfs', 'fs /dev/shm', 'fs on memfile fd',
-    'python3 BytesIO', 'python3 BufferedReader/Writer', 'python3 TextIOWrapper', 'stdin pipe', 'temp file']) {
+    'python3 BytesIO', 'python3 BufferedReader/Writer', 'python3 TextIOWrapper', 'stdin pipe', 'temp file',
+    'memfile (sealed fd each)', 'pipe to each', 'temp file (/dev/shm)', 'memfile (fromFd + views)', 'postMessage (copy)', 'SharedArrayBuffer']) {
     assert.ok(report.contenders.includes(who), `contender ${who} missing`);
   }
   // The core cases have memfile, the limit and the syscall/memfs peers side by side.

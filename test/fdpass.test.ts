@@ -473,6 +473,15 @@ test('unref() lets the process exit; process.exit() while listening removes the 
   }
 });
 
+test('examples/fd-passing.js: a long-running python3 answers sealed MemFiles through memfds of its own', () => {
+  const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'examples', 'fd-passing.js')], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, 'report.csv: 17 bytes, 3 lines, python saw it sealed: true, same sha256 as ours: true');
+  assert.match(r.stdout, 'big.log: 900000 bytes, 100000 lines, python saw it sealed: true, same sha256 as ours: true');
+  assert.is((r.stdout.match(/in a memfd, sealed: true/g) ?? []).length, 2);
+  assert.match(r.stdout, /exited 0; socket files removed: true/);
+});
+
 test.after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
