@@ -158,6 +158,16 @@ export function describeMismatch(m: Mismatch, seed: number): string {
   return lines.join('\n');
 }
 
+/**
+ * The seed of a random oracle run: fixed by default so CI is reproducible; a number from the
+ * environment replays a run, 'random' explores new scripts (printed on failure either way).
+ */
+export function oracleSeed(env: string | undefined, fixed: number): number {
+  if (env === 'random') return Math.floor(Math.random() * 1e9);
+  if (env !== undefined && env !== '') return Number(env);
+  return fixed;
+}
+
 /** mulberry32: a small seeded PRNG so a failing seed reproduces. */
 export function prng(seed: number): { next(): number; int(lo: number, hi: number): number; pick<T>(xs: readonly T[]): T } {
   let a = seed >>> 0;
