@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { appends, buffered, config, preadPwrite, randomReads, rss, sha, streams, text } from './lib/cases';
+import { appends, buffered, config, handlePhases, preadPwrite, randomReads, rss, sha, streams, text } from './lib/cases';
 import { chartContenders, svgChart } from './lib/chart';
 import { files } from './lib/files';
 import { fanout } from './lib/fanout';
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   curves.push(...ap.curves);
   cases.push(...(await buffered(cfg)));
   cases.push(...(await text(cfg)));
+  cases.push(...(await handlePhases(cfg)));
   cases.push(...(await streams(cfg)));
   cases.push(...(await sha(cfg)));
   cases.push(...(await rss(cfg)));

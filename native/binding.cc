@@ -246,11 +246,12 @@ IoArgs GetIoArgs(const Napi::CallbackInfo& info, const char* what) {
   return IoArgs{ToU64(info[0]), bytes.data + start, static_cast<size_t>(length)};
 }
 
-// read(offset, target, targetStart, length) -> bytesRead
+// read(offset, target, targetStart, length, cold?) -> bytesRead
 Napi::Value BlockWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   IoArgs io = GetIoArgs(info, "read");
-  size_t n = Guarded(env, [&] { return block_->Read(io.offset, io.data, io.length); });
+  bool cold = info.Length() > 4 && info[4].ToBoolean().Value();
+  size_t n = Guarded(env, [&] { return block_->Read(io.offset, io.data, io.length, cold); });
   return Napi::Number::New(env, static_cast<double>(n));
 }
 

@@ -240,7 +240,7 @@ std::shared_ptr<Mapping> Block::ViewMapping(uint64_t offset, uint64_t end) {
   return main_;
 }
 
-size_t Block::Read(uint64_t offset, uint8_t* dst, size_t n) {
+size_t Block::Read(uint64_t offset, uint8_t* dst, size_t n, bool cold) {
   Sync sync(this);
   CheckOpen();
   uint64_t size = Size();
@@ -250,6 +250,7 @@ size_t Block::Read(uint64_t offset, uint8_t* dst, size_t n) {
     std::memmove(dst, main_->data() + offset, n);
     return n;
   }
+  if (cold) return ReadAt(fd_, dst, n, offset);
   if (EnsureMapped(offset + n) && GuardedCopy(dst, main_->data() + offset, n)) return n;
   // The file shrank under the mapping (or could not be mapped): ask the kernel.
   return ReadAt(fd_, dst, n, offset);

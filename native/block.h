@@ -44,7 +44,10 @@ class Block {
   bool closed() const { return closed_; }
 
   uint64_t Size();
-  size_t Read(uint64_t offset, uint8_t* dst, size_t n);  // short only at EOF
+  // Short only at EOF. `cold`: the caller expects these pages untouched by
+  // this process's mapping; a kernel copy (pread) is then cheaper than the
+  // first touch of each page through the mapping.
+  size_t Read(uint64_t offset, uint8_t* dst, size_t n, bool cold = false);
   void Write(uint64_t offset, const uint8_t* src, size_t n);
   uint64_t Truncate(uint64_t length);
   // The seals on the file now (kSeal* bits; 0 on shm and heap).

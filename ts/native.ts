@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 export interface NativeBlock {
   /** Copies up to `length` bytes at `offset` into target[start..]; returns bytes copied (short only at EOF). */
-  read(offset: number, target: Uint8Array, start: number, length: number): number;
+  read(offset: number, target: Uint8Array, start: number, length: number, cold?: boolean): number;
   /** Writes source[start, start+length) at `offset`, growing the file (zero-filled gap) as needed. */
   write(offset: number, source: Uint8Array, start: number, length: number): void;
   size(): number;

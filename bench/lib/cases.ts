@@ -9,6 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import { Volume } from 'memfs';
 import { MemFile } from '../../ts/memfile';
 import { ConcatCollector, GrowableBuffer } from './peers';
+import { benchLines } from './text-data';
+import { HANDLE_CASES, PHASES } from './handle-child';
 import { CaseResult, Curve, fmtSize as fmt, interleave, KiB, Level, median, MiB, mibps, now, opsPerSec, progress, stat, Stat } from './measure';
 
 export interface Config {
@@ -22,6 +24,7 @@ export interface Config {
   randomFile: number;
   bufferedBytes: number;
   lines: number;
+  handleBytes: number; // binary file for the per-process handle cases
   streamBytes: number;
   shaBytes: number;
   rssBytes: number;
@@ -31,16 +34,16 @@ export function config(level: Level): Config {
   if (level === 'full') {
     return { level, runs: 5, budgetMs: 200, preadFile: 64 * MiB, preadSizes: [64, 4 * KiB, 64 * KiB, MiB, 16 * MiB],
       appendBytes: 1024 * MiB, slowAppendBytes: 64 * MiB, randomFile: 1024 * MiB, bufferedBytes: 64 * MiB,
-      lines: 2_000_000, streamBytes: 256 * MiB, shaBytes: 256 * MiB, rssBytes: 1024 * MiB };
+      lines: 2_000_000, handleBytes: 32 * MiB, streamBytes: 256 * MiB, shaBytes: 256 * MiB, rssBytes: 1024 * MiB };
   }
   if (level === 'quick') {
     return { level, runs: 5, budgetMs: 20, preadFile: 64 * MiB, preadSizes: [64, 4 * KiB, 64 * KiB, MiB, 16 * MiB],
       appendBytes: 64 * MiB, slowAppendBytes: 16 * MiB, randomFile: 64 * MiB, bufferedBytes: 8 * MiB,
-      lines: 200_000, streamBytes: 64 * MiB, shaBytes: 64 * MiB, rssBytes: 64 * MiB };
+      lines: 200_000, handleBytes: 8 * MiB, streamBytes: 64 * MiB, shaBytes: 64 * MiB, rssBytes: 64 * MiB };
   }
   return { level, runs: 5, budgetMs: 2, preadFile: 4 * MiB, preadSizes: [64, 4 * KiB, 64 * KiB, MiB],
     appendBytes: 4 * MiB, slowAppendBytes: MiB, randomFile: 4 * MiB, bufferedBytes: MiB,
-    lines: 20_000, streamBytes: 4 * MiB, shaBytes: 4 * MiB, rssBytes: 8 * MiB };
+    lines: 20_000, handleBytes: MiB, streamBytes: 4 * MiB, shaBytes: 4 * MiB, rssBytes: 8 * MiB };
 }
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
@@ -306,8 +309,7 @@ export async function buffered(cfg: Config): Promise<CaseResult[]> {
 // ---------------------------------------------------------------- text lines
 export async function text(cfg: Config): Promise<CaseResult[]> {
   progress(`text: ${cfg.lines} lines`);
-  const lines: string[] = [];
-  for (let i = 0; i < cfg.lines; i++) lines.push(i % 97 === 0 ? `line ${i}: naïve café — 日本語 ✓\n` : `line ${i}: the quick brown fox jumps over the lazy dog\n`);
+  const lines = benchLines(cfg.lines);
   const content = lines.join('');
   const src = MemFile.from(content);
   const shm = shmPath('text');
@@ -364,6 +366,64 @@ export async function text(cfg: Config): Promise<CaseResult[]> {
     rm(shm);
     rm(shmOut);
   }
+}
+
+// ---------------------------------------------------------------- handles in real programs
+// Each memfile figure comes from a process of its own (bench/lib/handle-child.ts): first pass
+// in a fresh process, after the other handle kinds ran in it, and warmed up. CPython runs the
+// same loop over the same bytes once per process (it has no JIT to warm); node:readline reads
+// the text from a fresh process too.
+const HANDLE_CHILD = path.join(__dirname, 'handle-child.ts');
+const READLINE_CHILD = `
+const fs = require('node:fs'), readline = require('node:readline');
+(async () => {
+  const t = process.hrtime.bigint(); let n = 0;
+  for await (const _ of readline.createInterface({ input: fs.createReadStream(process.argv[1]), crlfDelay: Infinity })) n++;
+  console.log(JSON.stringify({ rate: n / (Number(process.hrtime.bigint() - t) / 1e9) }));
+})();`;
+
+function childRate(args: string[]): number {
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: path.join(__dirname, '..', '..'), maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rate: number }).rate;
+}
+
+export async function handlePhases(cfg: Config): Promise<CaseResult[]> {
+  const text = shmPath('phases-text');
+  const bin = shmPath('phases-bin');
+  const out = shmPath('phases-out');
+  const binary = Buffer.allocUnsafe(cfg.handleBytes);
+  for (let i = 0; i < binary.length; i++) binary[i] = (i * 31 + (i >> 9)) & 0xff;
+  fs.writeFileSync(bin, binary);
+  fs.writeFileSync(text, benchLines(cfg.lines).join(''));
+  const mega = (s: Stat): Stat => ({ ...s, median: s.median / 1e6, min: s.min / 1e6, max: s.max / 1e6, samples: s.samples.map((v) => v / 1e6) });
+  const py: Record<string, [string, () => number]> = {
+    read64: ['python3 BufferedReader', () => python('file_read64', bin, 0)],
+    write64: ['python3 BufferedWriter', () => python('file_write64', out, cfg.handleBytes)],
+    iter: ['python3 TextIOWrapper', () => python('text_iter_file', text, 0)],
+    wline: ['python3 TextIOWrapper', () => python('text_write_file', out, 0, [text])],
+  };
+  const titles: Record<string, string> = {
+    read64: `BufferedReader read(64) over ${fmt(cfg.handleBytes)}`, write64: `BufferedWriter write(64), ${fmt(cfg.handleBytes)}`,
+    iter: `text: iterate ${cfg.lines} lines`, wline: `text: write(line) × ${cfg.lines}`,
+  };
+  const cases: CaseResult[] = [];
+  try {
+    for (const which of HANDLE_CASES) {
+      progress(`handles per process: ${which} (fresh, mixed, warm; one process each)`);
+      const contenders: Array<[string, () => number]> = PHASES.map((phase) => [`memfile ${phase}`, () =>
+        childRate(['--import', 'tsx', HANDLE_CHILD, which, phase, String(cfg.handleBytes), String(cfg.lines)])]);
+      contenders.push(py[which]);
+      if (which === 'iter') contenders.push(['node:readline (fs /dev/shm stream)', () => childRate(['-e', READLINE_CHILD, text])]);
+      const res = (await interleave(cfg.runs, contenders)).map(mega);
+      cases.push({ id: `handle-${which}`, group: 'handles', title: `${titles[which]}, one process per run`, unit: which === 'iter' || which === 'wline' ? 'Mlines/s' : 'Mops/s', results: res });
+    }
+  } finally {
+    rm(text);
+    rm(bin);
+    rm(out);
+  }
+  return cases;
 }
 
 // ---------------------------------------------------------------- streams

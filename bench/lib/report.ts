@@ -70,6 +70,18 @@ export function targets(cases: CaseResult[], curves: Curve[]): Target[] {
     const v = get(cases, 'file-load-rss', who);
     out.push({ id: `file-load-rss-${who === 'memfile' ? 'memfile' : 'two-step'}`, goal, measured: v === undefined ? 'not measured' : `${v.toFixed(3)}x`, value: v ?? null, met: v === undefined ? null : ok(v) });
   }
+  // Handles as real programs meet them (one process per run): every phase against CPython's
+  // same object on a file, and line iteration against node:readline.
+  for (const c of cases.filter((x) => x.group === 'handles')) {
+    const peer = c.results.find((r) => r.contender.startsWith('python3'));
+    for (const r of c.results.filter((x) => x.contender.startsWith('memfile '))) {
+      const phase = r.contender.slice('memfile '.length);
+      ratio(`${c.id}-${phase}-vs-cpython`, `${c.id} ${phase} >= 1.0x ${peer?.contender ?? 'CPython'}`, r.median, peer?.median, 1, 'no CPython figure');
+      if (c.id === 'handle-iter') {
+        ratio(`${c.id}-${phase}-vs-readline`, `${c.id} ${phase} >= 2.0x node:readline`, r.median, get(cases, c.id, 'node:readline (fs /dev/shm stream)'), 2, 'no readline figure');
+      }
+    }
+  }
   const rss = get(cases, 'rss', 'memfile');
   out.push({ id: 'rss', goal: 'peak memory (RSS + memfd pages) <= 1.02x the data', measured: rss === undefined ? 'not measured' : `${rss.toFixed(3)}x`, value: rss ?? null, met: rss === undefined ? null : rss <= 1.02 });
   return out;

@@ -244,6 +244,9 @@ export abstract class BufferedBase extends IOBase<Buffer> {
         this.#pos = pos + size;
         return out;
       }
+      // The buffer is used up exactly (the usual case for equal-sized reads): refill it and
+      // serve from it, as _bufferedreader_read_generic does for a read smaller than a block.
+      if (pos === this.#readEnd && size < this.#size && size > 0 && !this.#w) return this.#refillRead(size);
     }
     const n = optionalInt(size, 'size');
     if (n < -1) throw outOfRange('size', '>= -1', n);
@@ -252,6 +255,15 @@ export abstract class BufferedBase extends IOBase<Buffer> {
     const current = this.#readahead();
     if (n <= current) return this.#readFast(n);
     return this.#readGeneric(n, current);
+  }
+
+  #refillRead(n: number): Buffer {
+    this.#pos = 0;
+    this.#rawPos = 0;
+    this.#readEnd = 0;
+    const r = this.#fillBuffer();
+    if (r <= 0) return Buffer.alloc(0);
+    return this.#readFast(n < r ? n : r);
   }
 
   #readFast(n: number): Buffer {
