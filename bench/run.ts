@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { appends, buffered, config, handlePhases, preadPwrite, randomReads, rss, sha, streams, text } from './lib/cases';
+import { appends, buffered, config, handlePhases, preadPwrite, randomReads, rss, sha, sharedFiles, streams, text } from './lib/cases';
 import { chartContenders, svgChart } from './lib/chart';
 import { files } from './lib/files';
 import { fanout } from './lib/fanout';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const cases: CaseResult[] = [];
   const curves: Curve[] = [];
   cases.push(...(await preadPwrite(cfg)));
+  cases.push(...(await sharedFiles(cfg)));
   cases.push(...(await randomReads(cfg)));
   const ap = await appends(cfg);
   cases.push(...ap.cases);

@@ -163,6 +163,7 @@ int AdoptFd(int fd, FdInfo* info) {
   int acc = flags & O_ACCMODE;
   info->writable = acc == O_RDWR || acc == O_WRONLY;
   int seals = GetSeals(fd);
+  info->seals = seals;
 #ifdef __linux__
   info->sealed = (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) != 0;
 #else

@@ -21,7 +21,8 @@ struct FdInfo {
   Backing backing;
   std::string name;   // memfd's own name, or the shm file's name
   bool writable;      // opened O_RDWR / O_WRONLY
-  bool sealed;        // F_SEAL_WRITE present
+  bool sealed;        // F_SEAL_WRITE or F_SEAL_FUTURE_WRITE present
+  int seals;          // every seal present (kSeal* bits)
   bool append;        // the new fd still has O_APPEND (could not be reopened without it)
 };
 // Duplicates `fd` (close-on-exec) after checking it is a memfd or a regular

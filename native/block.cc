@@ -22,6 +22,11 @@ uint64_t RoundUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 // faulting them in one by one through the mapping. Existing pages are faster
 // through the mapping.
 constexpr size_t kBigFreshWrite = 4096;
+
+// On a shared file, transfers below this take one pread/pwrite syscall; above
+// it, fstat and a copy through the mapping (the copy is far cheaper than the
+// kernel's per byte, the syscall the same).
+constexpr size_t kSmallShared = 16 * 1024;
 }  // namespace
 
 // Brackets every public operation: JavaScript may have grown the block since
@@ -75,6 +80,7 @@ std::unique_ptr<Block> Block::FromFd(int fd) {
   block->exposed_ = true;
   block->append_ = info.append;
   block->sealed_ = info.sealed;
+  block->LearnSeals(info.seals);
   return block;
 }
 
@@ -83,16 +89,30 @@ void Block::CheckOpen() const {
 }
 
 bool Block::sealed() {
-  if (!sealed_ && exposed_ && !closed_ && backing_ == Backing::Memfd && SealedForWrites(fd_)) {
+  if (!sealed_ && exposed_ && !closed_ && backing_ == Backing::Memfd) LearnSeals(GetSeals(fd_));
+  return sealed_;
+}
+
+void Block::LearnSeals(int seals) {
+  int added = seals & ~seals_;
+  if (added == 0) return;
+  seals_ |= seals;
+  if ((seals_ & kSealsForWrites) != 0 && !sealed_) {
     sealed_ = true;
     SetMain(nullptr);  // the shared mapping is no longer ours to write through
   }
-  return sealed_;
+  // 'shrink' makes the size a floor, 'grow' with it freezes it: take it now.
+  if (exposed_ && fd_ >= 0 && (added & (kSealShrink | kSealGrow)) != 0 && (seals_ & kSealShrink) != 0) {
+    size_ = std::max(size_, FileSize(fd_));
+  }
 }
 
 void Block::CheckWritable() {
   CheckOpen();
-  if (sealed()) Throw(EPERM, "write", "the MemFile is sealed");
+  // The cached seal state only: a seal a peer added since makes the kernel
+  // refuse the write itself (EPERM), with nothing written; the `sealed`
+  // getter asks the kernel.
+  if (sealed_) Throw(EPERM, "write", "the MemFile is sealed");
   if (!writable_) Throw(EBADF, "write", "the MemFile is read-only");
 }
 
@@ -113,16 +133,46 @@ void Block::Pull() {
 
 void Block::Publish() {
   if (state_ == nullptr) return;
-  bool fast = !closed_ && main_ && main_->mapped() && (backing_ == Backing::Heap || !exposed_);
+  // A shared memfd under 'shrink' keeps a mapping over its known size, so
+  // JavaScript can serve what lies below it.
+  if (!closed_ && exposed_ && (seals_ & kSealShrink) != 0 && size_ > 0 && (!main_ || main_->length() < size_)) {
+    EnsureMapped(size_);
+  }
+  double fast = 0;
+  double physical = 0;
+  if (!closed_ && main_ && main_->mapped()) {
+    if (backing_ == Backing::Heap) {
+      fast = 1;
+      physical = static_cast<double>(main_->length());
+    } else if (!exposed_) {
+      fast = 1;
+      physical = static_cast<double>(physical_);
+    } else if ((seals_ & kSealShrink) != 0) {
+      // Shared, but the bytes below size_ cannot vanish. JS writes there only
+      // where nothing can fail half-way: the file is ours to write (no write
+      // seal: a peer cannot add 'write' while our writable mapping exists, and
+      // after its 'future-write' the kernel still lets that mapping write) and
+      // the filesystem cannot fill up (a store into a hole could fault).
+      fast = Frozen() ? 1 : 2;
+      bool can_write = writable_ && !sealed_ && !reserve_ && main_->kind() == Mapping::Kind::SharedWrite;
+      physical = can_write ? static_cast<double>(std::min<uint64_t>(size_, main_->length())) : 0;
+    }
+  }
   state_->size = static_cast<double>(size_);
-  state_->physical = static_cast<double>(backing_ == Backing::Heap ? (main_ ? main_->length() : 0) : physical_);
-  state_->fast = fast ? 1 : 0;
+  state_->physical = physical;
+  state_->fast = fast;
 }
 
 std::shared_ptr<Mapping> Block::Window() {
-  if (closed_ || (exposed_ && backing_ != Backing::Heap)) return nullptr;
+  if (closed_) return nullptr;
+  bool shared = exposed_ && backing_ != Backing::Heap;
+  if (shared && ((seals_ & kSealShrink) == 0 || size_ == 0)) return nullptr;
   Pull();
-  if (backing_ != Backing::Heap && physical_ > 0) EnsureMapped(physical_);
+  if (shared) {
+    EnsureMapped(size_);
+  } else if (backing_ != Backing::Heap && physical_ > 0) {
+    EnsureMapped(physical_);
+  }
   Publish();
   if (!main_ || !main_->mapped() || main_->length() == 0) return nullptr;
   return main_;
@@ -168,8 +218,11 @@ int Block::DupFd() {
 uint64_t Block::Size() {
   Sync sync(this);
   CheckOpen();
-  if (backing_ == Backing::Heap || !exposed_) return size_;
-  return FileSize(fd_);
+  if (backing_ == Backing::Heap || !exposed_ || Frozen()) return size_;
+  uint64_t size = FileSize(fd_);
+  // Under 'shrink' sizes never go backwards; without it the kernel's word is the truth.
+  size_ = (seals_ & kSealShrink) != 0 ? std::max(size_, size) : size;
+  return size;
 }
 
 // Callers have checked end against RLIMIT_FSIZE: the capacity never runs
@@ -243,8 +296,17 @@ std::shared_ptr<Mapping> Block::ViewMapping(uint64_t offset, uint64_t end) {
 size_t Block::Read(uint64_t offset, uint8_t* dst, size_t n, bool cold) {
   Sync sync(this);
   CheckOpen();
+  if (n == 0) return 0;
+  if (exposed_ && backing_ != Backing::Heap && !Frozen() && (cold || n < kSmallShared)) {
+    // One syscall: pread finds the end of the file itself, and a peer's
+    // truncation cannot fault it. fstat + a mapping copy wins only for big
+    // transfers of pages this process's mapping has touched already.
+    size_t got = ReadAt(fd_, dst, n, offset);
+    if ((seals_ & kSealShrink) != 0 && got > 0) size_ = std::max(size_, offset + got);
+    return got;
+  }
   uint64_t size = Size();
-  if (offset >= size || n == 0) return 0;
+  if (offset >= size) return 0;
   n = static_cast<size_t>(std::min<uint64_t>(n, size - offset));
   if (backing_ == Backing::Heap) {
     std::memmove(dst, main_->data() + offset, n);
@@ -323,7 +385,16 @@ void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
     size_ = std::max(size_, end);
     return;
   }
-  uint64_t size = FileSize(fd_);
+  // Shared, small, inside one page and below the size last seen: one pwrite.
+  // The kernel checks seals and space in the same step, and a write within
+  // one page is all or nothing (the page is allocated, or EPERM/ENOSPC
+  // returned, before a byte is copied). Writes that grow the file, span
+  // pages or are big take the path below.
+  if (n < kSmallShared && offset / PageSize() == (end - 1) / PageSize() && end <= size_) {
+    WriteAt(fd_, src, n, offset, append_);
+    return;
+  }
+  uint64_t size = Size();
   if (end > size) CheckFileSizeLimit(end, "write");
   // On a filesystem that can fill up, allocate the whole range first (and
   // grow the size to its end): all or nothing, ENOSPC with nothing changed.
@@ -337,6 +408,7 @@ void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
     if (FileSize(fd_) > size) Resize(fd_, size);
     throw;
   }
+  size_ = std::max(size_, end);
 }
 
 uint64_t Block::Truncate(uint64_t length) {
@@ -354,7 +426,9 @@ uint64_t Block::Truncate(uint64_t length) {
     return length;
   }
   if (exposed_) {
+    if (sealed()) Throw(EPERM, "ftruncate", "the MemFile is sealed");
     Resize(fd_, length);
+    size_ = length;
     return length;
   }
   if (length > physical_) CheckFileSizeLimit(length, "ftruncate");
@@ -376,7 +450,7 @@ int Block::Seals() {
   CheckOpen();
   if (backing_ != Backing::Memfd) return 0;
   int seals = GetSeals(fd_);
-  if ((seals & kSealsForWrites) != 0) sealed();  // drops a writable mapping if a peer sealed
+  if (exposed_) LearnSeals(seals);  // a peer's write seal drops our writable mapping
   return seals;
 }
 
@@ -404,8 +478,8 @@ void Block::AddSeals(int seals) {
   // (a private block's physical size runs ahead of its logical one).
   Expose();
   memfile::AddSeals(fd_, missing);
-  if ((missing & kSealsForWrites) != 0) sealed_ = true;
   map_disabled_ = false;
+  LearnSeals(GetSeals(fd_));
 }
 
 void Block::Close(bool release) {

@@ -19,14 +19,20 @@
 namespace memfile {
 
 // Mirrored into JavaScript (a Float64Array over this struct) so the common
-// case — a block no other process can see — is served without a native call:
-// JS copies through a window onto main_ while `fast` is 1, and publishes the
-// size it grew to. Doubles are exact up to 2^53, the API's limit.
+// cases are served without a native call: JS copies through a window onto
+// main_ while `fast` is nonzero. Doubles are exact up to 2^53, the API's limit.
+//  fast 1: `size` is exact — a block no other process can see (JS publishes
+//          the size it grew to), or a shared memfd whose size is frozen
+//          ('shrink' + 'grow'). Reads stop at `size`.
+//  fast 2: `size` is a floor — a shared memfd sealed with 'shrink': bytes
+//          below it cannot vanish; a read past it asks native code, which
+//          asks the kernel once and raises the floor (a peer may append).
+// JS writes through the window only below `physical` (0: never).
 struct FastState {
-  double size = 0;        // logical size
-  double physical = 0;    // bytes backed by the file (writes below it cannot fault)
+  double size = 0;        // logical size (fast 1) or known floor (fast 2)
+  double physical = 0;    // JS may write through the window below this
   double generation = 0;  // bumps whenever main_ changes: JS must refetch its window
-  double fast = 0;        // 1 while JS may use the window (unexposed memfd, heap)
+  double fast = 0;        // 0: every operation is a native call; 1 or 2 as above
 };
 
 class Block {
@@ -97,6 +103,8 @@ class Block {
   uint64_t Capacity(uint64_t end) const;
   std::shared_ptr<Mapping> Track(std::shared_ptr<Mapping> m);
   void HeapGrow(uint64_t end);
+  void LearnSeals(int seals);  // record seals seen on the file; refresh the size they pin
+  bool Frozen() const { return (seals_ & (kSealShrink | kSealGrow)) == (kSealShrink | kSealGrow); }
   void Pull();     // take the size JS may have grown the block to
   void Publish();  // tell JS the current size, mapping and mode
   void SetMain(std::shared_ptr<Mapping> m);
@@ -106,6 +114,7 @@ class Block {
   std::string name_;
   bool writable_;
   bool sealed_ = false;     // kSealsForWrites seen on the file
+  int seals_ = 0;           // seals seen on the file (they are never removed: a lower bound)
   bool closed_ = false;
   bool exposed_ = false;
   bool unlink_on_close_ = false;

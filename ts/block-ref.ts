@@ -4,9 +4,11 @@
 //
 // read()/write() here are the byte-moving entry points for everything in ts/.
 // While no other process can see the block (a memfd whose fd was never handed
-// out, or the heap backing) they copy through a window onto the native
-// mapping, with no native call; the native side publishes size, mapping
-// generation and mode in a shared Float64Array (native/block.h FastState).
+// out, or the heap backing), or seals make the answer certain (a shared memfd
+// sealed with 'shrink': bytes below the known size cannot vanish), they copy
+// through a window onto the native mapping, with no native call and no
+// syscall; the native side publishes size, mapping generation and mode in a
+// shared Float64Array (native/block.h FastState).
 import { NativeBlock } from './native';
 
 const SIZE = 0;
@@ -42,10 +44,13 @@ export class BlockRef {
   #views: WeakSet<ArrayBuffer> | null = null;
   /** pages read through the kernel per region of the window; warm at WARM_PAGES */
   #heat: Uint16Array | null = null;
+  /** heap memory has no kernel copy to prefer */
+  readonly #heap: boolean;
 
   constructor(native: NativeBlock) {
     this.native = native;
     this.#state = new Float64Array(native.shared());
+    this.#heap = native.state()[0] === 2;
   }
 
   acquire(): void {
@@ -68,12 +73,12 @@ export class BlockRef {
   /** The mapping window covering [0, end), or null when a native call is needed. */
   #windowFor(end: number): Uint8Array | null {
     const state = this.#state;
-    if (state[FAST] !== 1) return null;
+    if (state[FAST] === 0) return null;
     if (state[GENERATION] !== this.#generation || this.#window === null) {
       const ab = this.native.window();
       this.#window = ab === undefined ? null : new Uint8Array(ab);
       this.#generation = state[GENERATION];
-      if (state[FAST] !== 1) return null;
+      if (state[FAST] === 0) return null;
     }
     const window = this.#window;
     return window !== null && end <= window.length ? window : null;
@@ -82,18 +87,25 @@ export class BlockRef {
   /** Like NativeBlock.read: copies up to `length` bytes at `offset` into target[start..]. */
   read(offset: number, target: Uint8Array, start: number, length: number): number {
     const state = this.#state;
-    if (state[FAST] === 1) {
+    const fast = state[FAST];
+    let n = length;
+    if (fast === 1) {
       const size = state[SIZE];
-      const n = offset >= size ? 0 : Math.min(length, size - offset);
+      n = offset >= size ? 0 : Math.min(length, size - offset);
       if (n === 0) return 0;
-      if (n >= COLD_READ && this.#cold(offset, n)) return this.native.read(offset, target, start, n, true);
+    } else if (fast === 2 && (offset + length > state[SIZE] || length === 0)) {
+      // Past the known floor a peer may have appended: native code asks the kernel once.
+      return this.native.read(offset, target, start, length);
+    }
+    if (n >= COLD_READ && !this.#heap && this.#cold(offset, n)) return this.native.read(offset, target, start, n, true);
+    if (fast !== 0) {
       const window = this.#windowFor(offset + n);
       if (window !== null) {
         target.set(window.subarray(offset, offset + n), start);
         return n;
       }
     }
-    return this.native.read(offset, target, start, length);
+    return this.native.read(offset, target, start, n);
   }
 
   /** Whether a big read should go through the kernel; counts it towards warming its region. */
@@ -118,7 +130,7 @@ export class BlockRef {
     const end = offset + length;
     // Big writes into fresh pages go native (kernel write path, see block.cc).
     if (
-      state[FAST] === 1 && end <= state[PHYSICAL] && length > 0 && (length < BIG_WRITE || end <= state[SIZE]) &&
+      state[FAST] !== 0 && end <= state[PHYSICAL] && length > 0 && (length < BIG_WRITE || end <= state[SIZE]) &&
       (this.#views === null || !this.#views.has(source.buffer as ArrayBuffer))
     ) {
       const window = this.#windowFor(end);

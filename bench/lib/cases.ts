@@ -110,6 +110,77 @@ export async function preadPwrite(cfg: Config): Promise<CaseResult[]> {
   return out;
 }
 
+// ---------------------------------------------------------------- shared files (issue 11)
+// Once the fd is handed out, other processes may change the file. Unsealed: at most one
+// syscall per small operation; seal('shrink'): no syscall below the known size; seal():
+// none at all; the same in a Node child that wraps the sealed fd with fromFd. Against fs
+// on the same fd and Buffer.copy, random offsets, 64 B to 1 MiB.
+const SHARED_CHILD = path.join(__dirname, 'shared-child.ts');
+
+export async function sharedFiles(cfg: Config): Promise<CaseResult[]> {
+  const sizes = [64, 4 * KiB, MiB];
+  const data = pattern(cfg.preadFile);
+  const plain = MemFile.from(data);
+  const plainFd = plain.fd;
+  const shrink = MemFile.from(data);
+  void shrink.fd;
+  shrink.seal('shrink');
+  const sealed = MemFile.from(data);
+  sealed.seal();
+  const sealedFd = sealed.fd;
+  const shm = new MemFile(undefined, { backing: 'shm' });
+  shm.pwrite(0, data);
+  const shmFd = shm.fd;
+  const limit = Buffer.from(data);
+  const out: CaseResult[] = [];
+  const toMiB = (size: number) => (s: Stat): Stat => ({ ...s, median: (s.median * size) / MiB, min: (s.min * size) / MiB, max: (s.max * size) / MiB, samples: s.samples.map((x) => (x * size) / MiB) });
+  // One child per round reads every size; its figures are handed out size by size.
+  const childRates: Array<Record<string, number>> = [];
+  const child = (): Record<string, number> => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', SHARED_CHILD, String(cfg.budgetMs), ...sizes.map(String)],
+      { encoding: 'utf8', cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe', sealedFd] });
+    if (r.status !== 0) throw new Error(`shared child failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  };
+  try {
+    for (const size of sizes) {
+      progress(`shared files ${fmt(size)}: memfd (unsealed, 'shrink', seal(), fromFd child), shm, fs on the same fds`);
+      const slots = Math.floor(cfg.preadFile / size);
+      const pos = (i: number): number => ((i * 7919) % slots) * size;
+      const target = Buffer.alloc(size);
+      const payload = Buffer.alloc(size, 0x5a);
+      const b = cfg.budgetMs;
+      let round = 0;
+      const reads = await interleave(cfg.runs, [
+        ['memfile shared', () => opsPerSec(b, size, (i) => plain.pread(pos(i), size, target))],
+        ["memfile shared + seal('shrink')", () => opsPerSec(b, size, (i) => shrink.pread(pos(i), size, target))],
+        ['memfile shared + seal()', () => opsPerSec(b, size, (i) => sealed.pread(pos(i), size, target))],
+        ['memfile fromFd child, sealed', () => {
+          if (size === sizes[0]) childRates[round] = child();
+          return childRates[round++][size];
+        }],
+        ['memfile shm', () => opsPerSec(b, size, (i) => shm.pread(pos(i), size, target))],
+        ['limit (Buffer.copy)', () => opsPerSec(b, size, (i) => { const p = pos(i); limit.copy(target, 0, p, p + size); })],
+        ['fs on memfile fd', () => opsPerSec(b, size, (i) => fs.readSync(plainFd, target, 0, size, pos(i)))],
+        ['fs on shm fd', () => opsPerSec(b, size, (i) => fs.readSync(shmFd, target, 0, size, pos(i)))],
+      ]);
+      const writes = await interleave(cfg.runs, [
+        ['memfile shared', () => opsPerSec(b, size, (i) => plain.pwrite(pos(i), payload))],
+        ["memfile shared + seal('shrink')", () => opsPerSec(b, size, (i) => shrink.pwrite(pos(i), payload))],
+        ['memfile shm', () => opsPerSec(b, size, (i) => shm.pwrite(pos(i), payload))],
+        ['limit (Buffer.copy)', () => opsPerSec(b, size, (i) => { payload.copy(limit, pos(i)); })],
+        ['fs on memfile fd', () => opsPerSec(b, size, (i) => fs.writeSync(plainFd, payload, 0, size, pos(i)))],
+        ['fs on shm fd', () => opsPerSec(b, size, (i) => fs.writeSync(shmFd, payload, 0, size, pos(i)))],
+      ]);
+      out.push({ id: `shared-pread-${size}`, group: 'shared', title: `shared file: pread ${fmt(size)} (random offsets in ${fmt(cfg.preadFile)})`, unit: 'MiB/s', bytes: size, results: reads.map(toMiB(size)) });
+      out.push({ id: `shared-pwrite-${size}`, group: 'shared', title: `shared file: pwrite ${fmt(size)} (random offsets in ${fmt(cfg.preadFile)})`, unit: 'MiB/s', bytes: size, results: writes.map(toMiB(size)) });
+    }
+  } finally {
+    for (const f of [plain, shrink, sealed, shm]) f.close();
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- random 64 B reads
 export async function randomReads(cfg: Config): Promise<CaseResult[]> {
   progress(`random 64 B reads: building ${fmt(cfg.randomFile)} per contender`);
@@ -415,7 +486,8 @@ export async function handlePhases(cfg: Config): Promise<CaseResult[]> {
         childRate(['--import', 'tsx', HANDLE_CHILD, which, phase, String(cfg.handleBytes), String(cfg.lines)])]);
       contenders.push(py[which]);
       if (which === 'iter') contenders.push(['node:readline (fs /dev/shm stream)', () => childRate(['-e', READLINE_CHILD, text])]);
-      const res = (await interleave(cfg.runs, contenders)).map(mega);
+      // One process per figure: the smoke level (the test suite's) takes one round only.
+      const res = (await interleave(cfg.level === 'smoke' ? 1 : cfg.runs, contenders)).map(mega);
       cases.push({ id: `handle-${which}`, group: 'handles', title: `${titles[which]}, one process per run`, unit: which === 'iter' || which === 'wline' ? 'Mlines/s' : 'Mops/s', results: res });
     }
   } finally {

@@ -70,6 +70,21 @@ export function targets(cases: CaseResult[], curves: Curve[]): Target[] {
     const v = get(cases, 'file-load-rss', who);
     out.push({ id: `file-load-rss-${who === 'memfile' ? 'memfile' : 'two-step'}`, goal, measured: v === undefined ? 'not measured' : `${v.toFixed(3)}x`, value: v ?? null, met: v === undefined ? null : ok(v) });
   }
+  // Shared files (issue 11): same run, same bytes, ratios against fs on the same fd and Buffer.copy.
+  for (const op of ['pread', 'pwrite']) {
+    const id = `shared-${op}-64`;
+    const fsOf = (who: string): string => (who === 'memfile shm' ? 'fs on shm fd' : 'fs on memfile fd');
+    const goals: Array<[string, number]> = [['memfile shared', 1.2], ['memfile shm', 1.2], ["memfile shared + seal('shrink')", 8]];
+    if (op === 'pread') goals.push(['memfile shared + seal()', 8], ['memfile fromFd child, sealed', 8]);
+    for (const [who, min] of goals) {
+      ratio(`${id}-${who}`, `${op} 64 B, ${who} >= ${min}x ${fsOf(who)}`, get(cases, id, who), get(cases, id, fsOf(who)), min, 'no shared case');
+    }
+  }
+  for (const c of cases.filter((x) => x.id === 'shared-pread-1048576')) {
+    for (const r of c.results.filter((x) => x.contender.startsWith('memfile'))) {
+      ratio(`${c.id}-${r.contender}`, `pread 1 MiB, ${r.contender} >= 0.9x Buffer.copy`, r.median, get(cases, c.id, LIMIT), 0.9, 'no limit');
+    }
+  }
   // Handles as real programs meet them (one process per run): every phase against CPython's
   // same object on a file, and line iteration against node:readline.
   for (const c of cases.filter((x) => x.group === 'handles')) {
