@@ -27,6 +27,22 @@ print(json.dumps(out))
   assert.is(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as string[];
 }
+/** The first whole line a child prints (stdout may arrive in pieces). */
+function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (d: Buffer): void => {
+      text += d.toString();
+      const nl = text.indexOf('\n');
+      if (nl >= 0) {
+        stream.off('data', onData);
+        resolve(text.slice(0, nl));
+      }
+    };
+    stream.on('data', onData);
+    stream.once('end', () => reject(new Error(`the child ended without a line: ${JSON.stringify(text)}`)));
+  });
+}
 // F_ADD_SEALS 1033; bits seal 1, shrink 2, grow 4, write 8, future-write 16.
 const addSeals = (bits: number): string => `fcntl.fcntl(3, 1033, ${bits})`;
 
@@ -132,8 +148,8 @@ for (const seal of ['write', 'future-write'] as const) {
 test("'write' while a peer maps the file writable: EBUSY, nothing sealed", async () => {
   using file = MemFile.from(Buffer.alloc(4096, 1));
   const py = spawn('python3', ['-c', 'import mmap, sys; m = mmap.mmap(3, 4096); print("mapped", flush=True); sys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit', file.fd] });
-  await new Promise<void>((resolve) => py.stdout!.once('data', () => resolve()));
   try {
+    await firstLine(py.stdout!);
     throwsCode(() => file.seal('write'), Error, 'EBUSY');
     assert.equal(file.seals, []);
     assert.is(file.sealed, false);
@@ -181,20 +197,11 @@ print(os.getpid(), fd, flush=True)
 sys.stdin.read()
 `;
   const child = spawn('python3', ['-c', py], { stdio: ['pipe', 'pipe', 'inherit'] });
-  // The line may arrive in pieces: read up to its newline.
-  const line = await new Promise<string>((resolve) => {
-    let text = '';
-    const onData = (d: Buffer): void => {
-      text += d.toString();
-      if (!text.includes('\n')) return;
-      child.stdout!.off('data', onData);
-      resolve(text);
-    };
-    child.stdout!.on('data', onData);
-  });
-  const [pid, pyFd] = line.trim().split(' ');
-  const own = fs.openSync(`/proc/${pid}/fd/${pyFd}`, 'r+');
+  let own = -1;
   try {
+    const line = await firstLine(child.stdout!);
+    const [pid, pyFd] = line.trim().split(' ');
+    own = fs.openSync(`/proc/${pid}/fd/${pyFd}`, 'r+');
     using file = MemFile.fromFd(own);
     assert.is(file.backing, 'memfd');
     assert.is(file.name, 'sealed-elsewhere');
@@ -208,7 +215,7 @@ sys.stdin.read()
     file.seal('seal');
     assert.equal(file.seals, ['seal', 'shrink', 'grow', 'write']);
   } finally {
-    fs.closeSync(own);
+    if (own >= 0) fs.closeSync(own);
     child.stdin!.end();
     await new Promise((resolve) => child.on('close', resolve));
   }
