@@ -104,6 +104,36 @@ os.write(fd, b'!')
   }
 });
 
+test('fromFd of an O_APPEND fd whose file can no longer be reopened (mode 0, not root): positions are still honoured (pwritev2 RWF_NOAPPEND)', () => {
+  // Root reopens anything, so as root the python3 peer runs as nobody (setpriv).
+  const p = `/dev/shm/memfile-append-noperm-${process.pid}`;
+  const script = `
+import os, subprocess, sys
+p = sys.argv[1]
+fd = os.open(p, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+os.write(fd, b'hello world')
+os.chmod(p, 0)  # an open through /proc/self/fd is refused from now on
+child = "const { MemFile } = require(process.argv[1]); const f = MemFile.fromFd(3); f.pwrite(20, 'XYZ'); f.pwrite(0, 'J'); f.close();"
+r = subprocess.run([sys.argv[2], '--import', 'tsx', '-e', child, sys.argv[3]], pass_fds=[fd], stdin=subprocess.DEVNULL,
+                   preexec_fn=lambda: os.dup2(fd, 3))
+os.write(fd, b'!')
+sys.stdout.write(os.pread(fd, 100, 0).hex() + ' ' + str(r.returncode))
+`;
+  const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const argv = [python, '-c', script, p, process.execPath, path.join(__dirname, '..', 'ts', 'index.ts')];
+  const asRoot = process.getuid?.() === 0;
+  const cmd = asRoot ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...argv] : argv;
+  try {
+    const r = spawnSync(cmd[0], cmd.slice(1), { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, HOME: '/tmp' } });
+    assert.is(r.status, 0, r.stderr);
+    const [hex, childStatus] = r.stdout.trim().split(' ');
+    assert.is(childStatus, '0', r.stderr);
+    assert.equal([...Buffer.from(hex, 'hex')], [...Buffer.concat([Buffer.from('Jello world'), Buffer.alloc(9), Buffer.from('XYZ!')])]);
+  } finally {
+    fs.rmSync(p, { force: true });
+  }
+});
+
 test('heap truncate(1) of a 1 GiB block gives the dropped pages back (RSS does not grow by the dropped size) and they read as zeros', () => {
   const child = `
 const { MemFile } = require(${JSON.stringify(path.join(__dirname, '..', 'ts', 'index.ts'))});
