@@ -225,12 +225,13 @@ test("install with npm's default script policy: the install script runs, finds t
   assert.equal(cjs.addons, [fs.realpathSync(path.join(installed, PREBUILD))]);
 });
 
-test('npm_config_build_from_source=true npm rebuild memfile compiles the fallback (npm warns of no unknown flag), which then loads', () => {
+test('npm_config_build_from_source=true npm rebuild memfile compiles the fallback, which then loads', () => {
   const { dir } = consumer('from-source', true);
   const installed = path.join(dir, 'node_modules', 'memfile');
   assert.not.ok(fs.existsSync(path.join(installed, 'build')));
-  const out = ok('npm', ['rebuild', 'memfile', '--foreground-scripts'], dir, cleanEnv({ npm_config_build_from_source: 'true' }));
-  assert.not.match(out, /Unknown (cli|env) config/, 'npm accepts the setting without a warning');
+  // The variable reaches node-gyp-build through the script's environment, whether or not npm
+  // still knows it as a config (npm 11 warns "Unknown env config", as it does for the flag).
+  ok('npm', ['rebuild', 'memfile', '--foreground-scripts'], dir, cleanEnv({ npm_config_build_from_source: 'true' }));
   const built = path.join(installed, 'build', 'Release', 'memfile.node');
   assert.ok(fs.existsSync(built), 'node-gyp built build/Release/memfile.node');
   const { cjs, esm } = loadChecks(dir);
