@@ -447,4 +447,24 @@ teach("the stack's first frame is the caller's line, not the library's (validati
   check(['open after close', () => mf.open('rb')], 'EBADF');
 });
 
+teach('errors raised in native code start at the caller too (EPERM sealed, EEXIST shm, ENOENT fromFileSync)', () => {
+  const sealed = MemFile.from('frozen');
+  sealed.seal();
+  const shm = new MemFile(`teach-${process.pid}`, { backing: 'shm' });
+  const cases: Array<[string, () => unknown, string]> = [
+    ['pwrite on a sealed file', () => sealed.pwrite(0, 'x'), 'EPERM'],
+    ['truncate of a sealed file', () => sealed.truncate(1), 'EPERM'],
+    ['a taken shm name', () => new MemFile(shm.name, { backing: 'shm' }), 'EEXIST'],
+    ['fromFileSync of a missing file', () => MemFile.fromFileSync('/nonexistent/memfile-teach'), 'ENOENT'],
+  ];
+  for (const [label, fn, code] of cases) {
+    const e = caught(fn);
+    assert.is(e.code, code, label);
+    const frame = firstFrame(e);
+    assert.ok(frame.includes(__filename), `${label}: first frame ${frame}\n${e.stack}`);
+  }
+  shm.close();
+  sealed.close();
+});
+
 teach.run();

@@ -34,6 +34,11 @@ function fromCaller(create: () => Error): Error {
   } finally {
     Error.stackTraceLimit = limit;
   }
+  return trimLibraryFrames(error, limit);
+}
+
+/** Cuts the library's own frames from the top of `error.stack`, keeping at most `limit` frames. */
+function trimLibraryFrames<E extends Error>(error: E, limit: number): E {
   const stack = error.stack;
   if (typeof stack !== 'string') return error;
   const lines = stack.split('\n');
@@ -45,6 +50,18 @@ function fromCaller(create: () => Error): Error {
   while (skip < frames.length && LIBRARY_DIRS.some((dir) => frames[skip].includes(dir))) skip++;
   const kept = skip < frames.length ? frames.slice(skip) : frames;
   error.stack = [...head, ...kept.slice(0, limit)].join('\n');
+  return error;
+}
+
+/**
+ * An error the native layer threw (EPERM, ENOSPC, ...), with its stack starting at the
+ * caller's line like the TypeScript layer's own errors. Anything else passes through.
+ */
+export function fromNative(error: unknown): unknown {
+  if (error instanceof Error) {
+    const limit = Error.stackTraceLimit;
+    return trimLibraryFrames(error, typeof limit === 'number' && limit > 0 ? limit : Infinity);
+  }
   return error;
 }
 

@@ -4,6 +4,7 @@
 // has no build/ unless the user built from source, so the prebuild is what loads.
 // MEMFILE_PREBUILD=<dir> makes node-gyp-build look in <dir> instead (the ASan build).
 import * as path from 'node:path';
+import { fromNative } from './errors';
 
 export interface NativeBlock {
   /** Copies up to `length` bytes at `offset` into target[start..]; returns bytes copied (short only at EOF). */
@@ -89,4 +90,56 @@ function load(): Binding {
   }
 }
 
-export const binding: Binding = load();
+/**
+ * Errors from the block's native methods start their stack at the caller's line (the
+ * library's frames cut, as for errors made in TypeScript). Fixed-arity wrappers: V8
+ * inlines them, and the common call pays nothing but the try.
+ */
+function callerFirstErrors(b: Binding): Binding {
+  // The addon's methods are read-only properties: a subclass overrides them.
+  const Base = b.Block as unknown as new (...args: unknown[]) => NativeBlock;
+  class Block extends Base {
+    constructor(...args: unknown[]) {
+      try { super(...args); } catch (e) { throw fromNative(e); }
+    }
+    read(offset: number, target: Uint8Array, start: number, length: number, cold?: boolean): number {
+      try { return super.read(offset, target, start, length, cold); } catch (e) { throw fromNative(e); }
+    }
+    write(offset: number, source: Uint8Array, start: number, length: number): void {
+      try { super.write(offset, source, start, length); } catch (e) { throw fromNative(e); }
+    }
+    size(): number {
+      try { return super.size(); } catch (e) { throw fromNative(e); }
+    }
+    truncate(length: number): number {
+      try { return super.truncate(length); } catch (e) { throw fromNative(e); }
+    }
+    seal(bits: number): void {
+      try { super.seal(bits); } catch (e) { throw fromNative(e); }
+    }
+    seals(): number {
+      try { return super.seals(); } catch (e) { throw fromNative(e); }
+    }
+    fd(): number {
+      try { return super.fd(); } catch (e) { throw fromNative(e); }
+    }
+    view(offset: number, length: number): ArrayBuffer {
+      try { return super.view(offset, length); } catch (e) { throw fromNative(e); }
+    }
+    saveSource(): SaveSourceToken {
+      try { return super.saveSource(); } catch (e) { throw fromNative(e); }
+    }
+  }
+  b.Block = Block as unknown as NativeBlockConstructor;
+  // The sync file copies throw; their promise forms reject with no caller frames to cut.
+  const { loadFile, saveFile } = b;
+  b.loadFile = ((source: string | number, backing: number, name: string, async: boolean) => {
+    try { return loadFile(source, backing, name, async as false); } catch (e) { throw fromNative(e); }
+  }) as Binding['loadFile'];
+  b.saveFile = ((source: SaveSourceToken, target: string | number, flags: number, mode: number, async: boolean) => {
+    try { return saveFile(source, target, flags, mode, async as false); } catch (e) { throw fromNative(e); }
+  }) as Binding['saveFile'];
+  return b;
+}
+
+export const binding: Binding = callerFirstErrors(load());
