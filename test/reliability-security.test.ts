@@ -120,7 +120,7 @@ test('fromFd refuses pipe, socket, directory, device and disk file with EINVAL; 
   const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'reliability-security-child.ts')], {
     cwd: path.join(__dirname, '..'),
     encoding: 'utf8',
-    timeout: 8_000, // the child needs ~1 s; only a hang reaches this
+    timeout: process.env.MEMFILE_SANITIZER ? 60_000 : 20_000, // the child needs ~1 s (~10 s under ASan); only a hang reaches this
     killSignal: 'SIGKILL', // a process blocked in open(2) ignores SIGTERM
   });
   const lines = child.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { start?: string; label?: string; outcome?: string; done?: boolean });
