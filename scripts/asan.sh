@@ -38,6 +38,8 @@ if [[ "${1:-}" == "--valgrind" ]]; then
 fi
 
 [[ -f build/asan/build/Release/memfile.node && "${MEMFILE_ASAN_REBUILD:-1}" == "0" ]] || npm run build:asan
+# The examples the suite runs load the package entry (dist/), as `npm test`'s pretest builds it.
+npm run build:ts >/dev/null
 LIBASAN="$(gcc -print-file-name=libasan.so)"
 [[ -f "$LIBASAN" ]] || { echo "libasan.so not found (gcc -print-file-name=libasan.so)"; exit 1; }
 REPORTS="$(mktemp -d)"
