@@ -134,7 +134,8 @@ uint64_t ToU64(const Napi::Value& v) {
   return d <= 0 ? 0 : static_cast<uint64_t>(d);
 }
 
-// new Block(kind, a, b): kind 0 create(backing, name, size) ... see ts/native.ts
+// new Block(op, ...): op 'create' (backing 0 memfd | 1 shm | 2 heap, name, size),
+// 'attach' (name, readOnly), 'fromFd' (fd) or 'adopt' (token); see ts/native.ts
 BlockWrap::BlockWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BlockWrap>(info) {
   Napi::Env env = info.Env();
   data_ = env.GetInstanceData<AddonData>();
@@ -342,7 +343,8 @@ Napi::Value BlockWrap::Window(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::shared_ptr<Mapping> mapping = Guarded(env, [&] { return block_->Window(); });
   if (!mapping) return env.Undefined();
-  // ArrayBuffers stop at 4 GiB in Node 20; past the window JS asks native code.
+  // The window covers at most the first 2 GiB (well inside what an ArrayBuffer
+  // may span); JavaScript asks native code for anything past it.
   uint64_t length = std::min<uint64_t>(mapping->length(), uint64_t{1} << 31);
   return MakeView(env, std::move(mapping), 0, length, 0);
 }
@@ -382,6 +384,18 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Block", data->constructor.Value());
   exports.Set("haveMemfd", Napi::Boolean::New(env, HaveMemfd()));
   exports.Set("pageSize", Napi::Number::New(env, static_cast<double>(PageSize())));
+  // Numbers JavaScript and native code must agree on (ts/native.ts Binding.constants).
+  Napi::Object constants = Napi::Object::New(env);
+  constants.Set("bigFreshWrite", Napi::Number::New(env, static_cast<double>(kBigFreshWrite)));
+  Napi::Object fast_state = Napi::Object::New(env);  // FastState field -> Float64Array index
+  fast_state.Set("size", Napi::Number::New(env, offsetof(FastState, size) / sizeof(double)));
+  fast_state.Set("physical", Napi::Number::New(env, offsetof(FastState, physical) / sizeof(double)));
+  fast_state.Set("generation", Napi::Number::New(env, offsetof(FastState, generation) / sizeof(double)));
+  fast_state.Set("fast", Napi::Number::New(env, offsetof(FastState, fast) / sizeof(double)));
+  fast_state.Set("bytes", Napi::Number::New(env, sizeof(FastState)));
+  constants.Set("fastState", fast_state);
+  constants.Freeze();
+  exports.Set("constants", constants);
   InitFdPass(env, exports);
   InitFileIo(env, exports);
   return exports;

@@ -17,12 +17,6 @@ constexpr uint64_t kMaxMapping = uint64_t{1} << 40;
 
 uint64_t RoundUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 
-// A big write into fresh pages (past the current size) goes through the
-// kernel's write path, which allocates and fills pages about twice as fast as
-// faulting them in one by one through the mapping. Existing pages are faster
-// through the mapping.
-constexpr size_t kBigFreshWrite = 4096;
-
 // On a shared file, transfers below this take one pread/pwrite syscall; above
 // it, fstat and a copy through the mapping (the copy is far cheaper than the
 // kernel's per byte, the syscall the same).

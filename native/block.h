@@ -8,6 +8,7 @@
 // physical size is made exact and the file's own size (fstat) becomes the
 // truth, since another process may change it at any time.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +18,13 @@
 #include "mapping.h"
 
 namespace memfile {
+
+// A write of at least this many bytes into fresh pages (past the current size)
+// goes through the kernel's write path, which allocates and fills pages about
+// twice as fast as faulting them in one by one through the mapping; existing
+// pages are faster through the mapping. Exported to JavaScript as
+// binding.constants.bigFreshWrite (ts/block-ref.ts decides the same way).
+constexpr size_t kBigFreshWrite = 4096;
 
 // Mirrored into JavaScript (a Float64Array over this struct) so the common
 // cases are served without a native call: JS copies through a window onto

@@ -9,13 +9,11 @@
 // through a window onto the native mapping, with no native call and no
 // syscall; the native side publishes size, mapping generation and mode in a
 // shared Float64Array (native/block.h FastState).
-import { NativeBlock } from './native';
+import { binding, type NativeBlock } from './native';
 
-const SIZE = 0;
-const PHYSICAL = 1;
-const GENERATION = 2;
-const FAST = 3;
-const BIG_WRITE = 4096;
+// Shared with native code (native/binding.cc exports them).
+const { size: SIZE, physical: PHYSICAL, generation: GENERATION, fast: FAST } = binding.constants.fastState;
+const BIG_WRITE = binding.constants.bigFreshWrite;
 /**
  * Big reads of pages this process has not touched through its mapping go
  * through the kernel (pread). The first touch of a page through a mapping

@@ -65,6 +65,13 @@ export interface Binding {
   sendFd(path: string, fd: number, message: Uint8Array, done: (error: Error | null) => void): void;
   haveMemfd: boolean;
   pageSize: number;
+  /** Numbers JavaScript and native code must agree on (native/binding.cc Init). */
+  constants: {
+    /** A write of at least this many bytes past the size goes through the kernel (native/block.h). */
+    readonly bigFreshWrite: number;
+    /** Float64Array indices of the FastState fields (native/block.h), and its size in bytes. */
+    readonly fastState: { readonly size: number; readonly physical: number; readonly generation: number; readonly fast: number; readonly bytes: number };
+  };
   /** A whole file (path or fd, read from offset 0) copied into a new block by the kernel (native/fileio.cc). */
   loadFile(source: string | number, backing: number, name: string, async: false): LoadedToken;
   loadFile(source: string | number, backing: number, name: string, async: true): Promise<LoadedToken>;
