@@ -1,5 +1,5 @@
 // Binary handles: the original pyppin handle tests ported (raw via buffering 0,
-// and buffered), plus the promises of API.md that the CPython oracle cannot
+// and buffered), plus the promises of the README's API that the CPython oracle cannot
 // check: visibility to pread/other handles, handle types, fd, lifetime, Symbol.dispose.
 import { inspect } from 'node:util';
 import { test } from 'uvu';

@@ -1,4 +1,4 @@
-// TextHandle: the original pyppin text test ported, the promises API.md makes for text
+// TextHandle: the original pyppin text test ported, the promises the README makes for text
 // handles, CPython's answers where python3 can give them, and every misuse with its
 // error class and code. The random differential test is handles-text-oracle.test.ts.
 import { spawnSync } from 'node:child_process';

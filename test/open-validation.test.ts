@@ -64,7 +64,7 @@ print(json.dumps(out))
   const valid: boolean[] = JSON.parse(py.stdout);
   let checked = 0;
   list.forEach((mode, i) => {
-    // Node's 'wx' family is valid here though Python rejects it (API.md); checked below.
+    // Node's 'wx' family is valid here though Python rejects it (README, API: open); checked below.
     const nodeSpelling = mode.includes('w') && mode.includes('x') && !/[ra]/.test(mode);
     if (nodeSpelling) return;
     const mf = new MemFile(); // empty: 'x' modes may open

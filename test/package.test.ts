@@ -266,7 +266,7 @@ const t4: Equal<typeof mf.backing, Backing> = true;
 const t5: Equal<Backing, 'memfd' | 'shm' | 'heap'> = true;
 const t6: Equal<ReturnType<typeof MemFile.from>, MemFile> = true;
 const options: MemFileOptions = { backing: 'auto', size: null };
-// Literal modes select the handle type (API.md: the TypeScript overloads).
+// Literal modes select the handle type (the TypeScript overloads of MemFile.open).
 const rb = mf.open('rb');
 const h1: Equal<typeof rb, BufferedReader> = true;
 const wb = mf.open('wb');

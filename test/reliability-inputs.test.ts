@@ -2,7 +2,7 @@
 // handle class's methods, × -1, NaN, ±Infinity, 0.5, 2^53, 2^52, '1', null,
 // {}, [], Symbol(), 1n, undefined; every invalid mode and option; use after
 // close; wrong-direction use; writes after seal. Each case must give the
-// error class and code API.md names (or succeed where null/undefined mean
+// error class and code the contract names (README, API: Errors) (or succeed where null/undefined mean
 // "not given"), and leave the content byte-identical. The cases (with their
 // expectations) are in fixtures/reliability-inputs-cases.ts; they all run in
 // one child process, so a crash fails this suite instead of killing it.
@@ -43,7 +43,7 @@ test('the child ran every case and exited cleanly (no signal, no crash)', () => 
   assert.ok(expected.size > 1500, `matrix too small: ${expected.size}`);
 });
 
-test('every case gives the error class and code API.md names', () => {
+test('every case gives the error class and code the contract names', () => {
   const wrong: string[] = [];
   for (const [label, want] of expected) {
     const got = results.get(label);

@@ -153,7 +153,7 @@ for (const how of ['closed', 'forgotten'] as const) {
     await settle();
     const rss = rssMiB();
     for (let i = 0; i < 2000; i++) cycle();
-    // close() frees the memory (API.md: "the memory is freed when the MemFile
+    // close() frees the memory (the contract: "the memory is freed when the MemFile
     // and all its handles are closed"), so for closed blocks no GC may be
     // needed; forgotten ones are the garbage collector's job.
     if (how === 'forgotten') {

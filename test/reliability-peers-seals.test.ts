@@ -7,13 +7,13 @@ import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { MemFile } from '../ts/index';
-import { internalBlock } from '../ts/memfile';
+import { blockOf } from '../ts/internal';
 import { throwsCode } from './helpers/assert-error';
 
 const test = suite('reliability: peers and seals');
 
 /** The fast-path mode native code publishes (native/block.h FastState): 0 native, 1 exact size, 2 size floor. */
-const fastMode = (file: MemFile): number => new Float64Array(internalBlock(file).native.shared())[3];
+const fastMode = (file: MemFile): number => blockOf(file).fastMode;
 
 function py(fd: number, code: string): string {
   const r = spawnSync('python3', ['-c', `import errno, fcntl, os\n${code}`], { stdio: ['ignore', 'pipe', 'pipe', fd], encoding: 'utf8' });

@@ -1,4 +1,4 @@
-// Seals as an API (API.md "Seals"): seal(name | names), `seals`, and what each
+// Seals as an API (README, API: Members): seal(name | names), `seals`, and what each
 // seal does to this process and to a python3 peer holding the same fd; seals a
 // peer adds, and fromFd of a memfd sealed in another process.
 import { suite } from 'uvu';

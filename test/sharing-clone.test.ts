@@ -1,4 +1,4 @@
-// A MemFile, a handle or a stream cannot be structured-cloned (API.md, Sharing):
+// A MemFile, a handle or a stream cannot be structured-cloned (README, API: Sharing):
 // structuredClone() and a real worker's postMessage() throw DOMException DataCloneError,
 // also when the object sits deep inside the message, and nothing reaches the worker.
 // The guard that does it on Node 20 stays out of console.log output.

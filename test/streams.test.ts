@@ -1,4 +1,4 @@
-// Streams (API.md createReadStream / createWriteStream / stream()): byte-exact
+// Streams (README, API: Streams — createReadStream / createWriteStream / stream()): byte-exact
 // round trips, fs.create*Stream as the oracle for ranges, flags and argument
 // errors, backpressure, error propagation, block lifetime, interop via mf.path.
 import { suite } from 'uvu';
@@ -285,6 +285,10 @@ writes('write-stream argument errors throw before anything is touched', () => {
   throwsCode(() => file.createWriteStream({ flags: 'q' }), TypeError, 'ERR_INVALID_ARG_VALUE');
   throwsCode(() => file.createWriteStream({ flags: 'r' }), TypeError, 'ERR_INVALID_ARG_VALUE');
   throwsCode(() => file.createWriteStream({ flags: 5 } as never), TypeError, 'ERR_INVALID_ARG_TYPE');
+  // Names an object inherits are no flags (fs.createWriteStream refuses them too).
+  for (const flags of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+    throwsCode(() => file.createWriteStream({ flags }), TypeError, 'ERR_INVALID_ARG_VALUE');
+  }
   throwsCode(() => file.createWriteStream({ encoding: 'bogus' } as never), TypeError, 'ERR_INVALID_ARG_VALUE');
   throwsCode(() => file.createWriteStream({ highWaterMark: -2 }), TypeError, 'ERR_INVALID_ARG_VALUE');
   throwsCode(() => file.createWriteStream({ flags: 'w', start: -1 }), RangeError, 'ERR_OUT_OF_RANGE');

@@ -1,4 +1,5 @@
-// One native block shared by a MemFile and the handles opened from it. The fd
+// One native block shared by a MemFile and the handles and streams opened from
+// it: the only module that touches the native block (ts/native.ts). The fd
 // closes when the last holder lets go (or when the garbage collector takes
 // the native object, whichever comes first).
 //
@@ -6,10 +7,12 @@
 // While no other process can see the block (a memfd whose fd was never handed
 // out, or the heap backing), or seals make the answer certain (a shared memfd
 // sealed with 'shrink': bytes below the known size cannot vanish), they copy
-// through a window onto the native mapping, with no native call and no
-// syscall; the native side publishes size, mapping generation and mode in a
-// shared Float64Array (native/block.h FastState).
-import { binding, type NativeBlock } from './native';
+// through a window onto the native mapping in JavaScript, with no native call
+// and no syscall; otherwise native code copies (native/block.cc). The native
+// side publishes size, mapping generation and mode in a shared Float64Array
+// (native/block.h FastState).
+import { binding, type LoadedToken, type NativeBlock, type SaveSourceToken } from './native';
+import { unlinkAtExit } from './shm-exit';
 
 // Shared with native code (native/binding.cc exports them).
 const { size: SIZE, physical: PHYSICAL, generation: GENERATION, fast: FAST } = binding.constants.fastState;
@@ -30,13 +33,13 @@ const REGION_SHIFT = 20; // 1 MiB regions
 const WARM_PAGES = 2 * (1 << (REGION_SHIFT - 12));
 
 export class BlockRef {
-  readonly native: NativeBlock;
+  readonly #native: NativeBlock;
   #holders = 1;
   readonly #state: Float64Array;
   #window: Uint8Array | null = null;
   #generation = -1;
   /** Called once, after the last holder let go and the block closed. */
-  onClose: (() => void) | null = null;
+  #onClose: (() => void) | null = null;
   // ArrayBuffers of this block's views. A view may sit on an older mapping
   // of the same pages than the window: TypedArray#set cannot see that
   // overlap, so such a source goes to native code (which copies it first).
@@ -46,8 +49,29 @@ export class BlockRef {
   /** heap memory has no kernel copy to prefer */
   readonly #heap: boolean;
 
-  constructor(native: NativeBlock) {
-    this.native = native;
+  // Each opens (or creates) a native block with one holder, the caller (ts/native.ts NativeBlockConstructor).
+  /** A new block: backing 0 memfd | 1 shm | 2 heap, `size` zero bytes. */
+  static create(backing: number, name: string, size: number): BlockRef {
+    return new BlockRef(new binding.Block('create', backing, name, size));
+  }
+
+  /** A named shm block another process created. */
+  static attach(name: string, readOnly: boolean): BlockRef {
+    return new BlockRef(new binding.Block('attach', name, readOnly));
+  }
+
+  /** A duplicate of a memory file's fd. */
+  static fromFd(fd: number): BlockRef {
+    return new BlockRef(new binding.Block('fromFd', fd));
+  }
+
+  /** The block binding.loadFile() filled (ts/files.ts). */
+  static adopt(token: LoadedToken): BlockRef {
+    return new BlockRef(new binding.Block('adopt', token));
+  }
+
+  private constructor(native: NativeBlock) {
+    this.#native = native;
     this.#state = new Float64Array(native.shared());
     this.#heap = native.state()[0] === 2;
   }
@@ -59,14 +83,78 @@ export class BlockRef {
   release(): void {
     if (--this.#holders === 0) {
       this.#window = null;
-      this.native.close();
-      this.onClose?.();
+      this.#native.close();
+      this.#onClose?.();
     }
   }
 
-  /** Records a view handed out by MemFile.view() (see #views). */
-  noteView(buffer: ArrayBuffer): void {
+  /** A shm block this process created: unlinked at process.exit() and on SIGTERM/SIGINT/SIGHUP (ts/shm-exit.ts). */
+  unlinkAtExit(): void {
+    this.#onClose = unlinkAtExit(this.#native);
+  }
+
+  /** [backing 0 memfd | 1 shm | 2 heap, the name the native block was given (or found)] */
+  identity(): [backing: number, name: string] {
+    const state = this.#native.state();
+    return [state[0], state[1]];
+  }
+
+  /** Opened for writing (false for a read-only attach or fd); seals aside. */
+  get openedWritable(): boolean {
+    return this.#native.state()[2];
+  }
+
+  /** Writes are sealed off, by this process or another (asks the kernel on a shared memfd). */
+  get sealed(): boolean {
+    return this.#native.state()[3];
+  }
+
+  /** Opened for writing and not sealed. */
+  get writable(): boolean {
+    const state = this.#native.state();
+    return state[2] && !state[3];
+  }
+
+  /** Which path reads take now (FastState.fast): 0 native calls, 1 window (exact size), 2 window below a known floor. */
+  get fastMode(): number {
+    return this.#state[FAST];
+  }
+
+  /** The OS fd; from now on other processes may see and change the file. */
+  fd(): number {
+    return this.#native.fd();
+  }
+
+  /** Sets the size (shrinks, or extends with zeros) → the new size. */
+  truncate(length: number): number {
+    return this.#native.truncate(length);
+  }
+
+  /** Adds F_SEAL_* bits (views are detached first when write seals are added). */
+  seal(bits: number): void {
+    this.#native.seal(bits);
+  }
+
+  /** The F_SEAL_* bits on the file now (0 on shm and heap). */
+  seals(): number {
+    return this.#native.seals();
+  }
+
+  /** What saveFile() copies, captured now (ts/files.ts). */
+  saveSource(): SaveSourceToken {
+    return this.#native.saveSource();
+  }
+
+  /** Detaches every view (length 0) without closing. */
+  detachViews(): void {
+    this.#native.detachViews();
+  }
+
+  /** An ArrayBuffer over bytes [offset, offset + length) of the block's own memory (the caller checked the range). */
+  view(offset: number, length: number): ArrayBuffer {
+    const buffer = this.#native.view(offset, length);
     (this.#views ??= new WeakSet()).add(buffer);
+    return buffer;
   }
 
   /** The mapping window covering [0, end), or null when a native call is needed. */
@@ -74,7 +162,7 @@ export class BlockRef {
     const state = this.#state;
     if (state[FAST] === 0) return null;
     if (state[GENERATION] !== this.#generation || this.#window === null) {
-      const ab = this.native.window();
+      const ab = this.#native.window();
       this.#window = ab === undefined ? null : new Uint8Array(ab);
       this.#generation = state[GENERATION];
       if (state[FAST] === 0) return null;
@@ -94,9 +182,9 @@ export class BlockRef {
       if (n === 0) return 0;
     } else if (fast === 2 && (offset + length > state[SIZE] || length === 0)) {
       // Past the known floor a peer may have appended: native code asks the kernel once.
-      return this.native.read(offset, target, start, length);
+      return this.#native.read(offset, target, start, length);
     }
-    if (n >= COLD_READ && !this.#heap && this.#cold(offset, n)) return this.native.read(offset, target, start, n, true);
+    if (n >= COLD_READ && !this.#heap && this.#cold(offset, n)) return this.#native.read(offset, target, start, n, true);
     if (fast !== 0) {
       const window = this.#windowFor(offset + n);
       if (window !== null) {
@@ -104,7 +192,7 @@ export class BlockRef {
         return n;
       }
     }
-    return this.native.read(offset, target, start, n);
+    return this.#native.read(offset, target, start, n);
   }
 
   /** Whether a big read should go through the kernel; counts it towards warming its region. */
@@ -139,11 +227,11 @@ export class BlockRef {
         return;
       }
     }
-    this.native.write(offset, source, start, length);
+    this.#native.write(offset, source, start, length);
   }
 
   size(): number {
     const state = this.#state;
-    return state[FAST] === 1 ? state[SIZE] : this.native.size();
+    return state[FAST] === 1 ? state[SIZE] : this.#native.size();
   }
 }

@@ -1,18 +1,18 @@
 // MemFile: one block of RAM with a real OS file descriptor. Validation lives
-// here; bytes move only in native code (native/block.cc).
+// here (with ts/validate.ts); bytes move through the block (ts/block-ref.ts).
 import { constants as bufferConstants } from 'node:buffer';
 import { constants as fsConstants, openSync } from 'node:fs';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { BlockRef } from './block-ref';
 import { closedError, fileTooLarge, fsOrderError, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
-import { binding, NativeBlock } from './native';
+import { kBlock } from './internal';
+import { binding } from './native';
 import { DEFAULT_NAME, kernelName, randomShmName, validateName, validateShmName } from './names';
-import { given, MAX_SAFE, toBytes, validateBytes, validateUint } from './validate';
+import { given, MAX_SAFE, toBytes, validateBytes, validateOptions, validateUint } from './validate';
 import { encodeText, decodeText } from './text-convert';
 import { hideCloneGuard, markUncloneable } from './uncloneable';
-import { unlinkAtExit } from './shm-exit';
 import { sealBits, sealNames, SealName } from './seals';
-// Types only: streams and handles load on first use (binary-only users never pay for codecs).
+// Types only: open, streams, fdpass and files load on first use.
 import type * as Streams from './streams';
 import type * as Modes from './modes';
 import type * as Open from './open';
@@ -79,12 +79,6 @@ function resolveBacking(value: unknown): Backing {
   return value as Backing;
 }
 
-function validateOptions(value: unknown, name = 'options'): Record<string, unknown> {
-  if (!given(value)) return {};
-  if (typeof value !== 'object') throw invalidArgType(name, 'of type object', value);
-  return value as Record<string, unknown>;
-}
-
 // ts/files.ts, loaded on first use (fromFile/saveTo).
 const files = (): typeof Files => require('./files') as typeof Files;
 
@@ -96,12 +90,11 @@ interface LoadRequest {
   size: number;
 }
 
-let blockOf: (file: MemFile) => BlockRef;
-let adopting: { native: NativeBlock; name: string | undefined } | null = null;
-
-/** The block behind a MemFile, for handles and streams (not public API). */
-export function internalBlock(file: MemFile): BlockRef {
-  return blockOf(file);
+// The constructor's private first argument for from()/fromFd()/attach(): the block exists already.
+const kAdopt = Symbol('memfile.adopt');
+interface Adopted {
+  ref: BlockRef;
+  name: string | undefined;
 }
 
 const CLONE_ADVICE = 'a MemFile cannot be cloned: pass mf.fd and call MemFile.fromFd(fd) in the receiver';
@@ -113,20 +106,11 @@ const CLONE_ADVICE = 'a MemFile cannot be cloned: pass mf.fd and call MemFile.fr
  * Errors carry Node's codes (`EBADF` after close, `ERR_OUT_OF_RANGE`, ...).
  */
 export class MemFile {
-  static {
-    hideCloneGuard(MemFile.prototype);
-    blockOf = (file: MemFile): BlockRef => {
-      if (file.#ref === null) throw closedError('memfile');
-      return file.#ref;
-    };
-  }
-
   /** The name given (default 'memfile'); also the memfd's name in /proc/<pid>/fd, or the shm object's name. */
   readonly name: string;
   /** What 'auto' resolved to: 'memfd', 'shm' or 'heap'. */
   readonly backing: Backing;
   #ref: BlockRef | null;
-  #native: NativeBlock;
   #sealed = false;
 
   /**
@@ -135,15 +119,13 @@ export class MemFile {
    */
   constructor(name?: string | null, options?: MemFileOptions | null) {
     markUncloneable(this, CLONE_ADVICE);
-    const adopted = adopting;
-    if (adopted !== null) {
-      // from()/fromFd()/attach(): the native block exists already.
-      adopting = null;
-      const [backing, nativeName] = adopted.native.state();
+    if ((name as unknown) === kAdopt) {
+      // fromFd()/fromFile()/attach(): the block exists already.
+      const adopted = options as unknown as Adopted;
+      const [backing, nativeName] = adopted.ref.identity();
       this.name = adopted.name ?? (nativeName || DEFAULT_NAME);
       this.backing = BACKINGS[backing];
-      this.#native = adopted.native;
-      this.#ref = new BlockRef(adopted.native);
+      this.#ref = adopted.ref;
       return;
     }
     const opts = validateOptions(options);
@@ -158,19 +140,19 @@ export class MemFile {
       nativeName = kernelName(this.name);
     }
     this.backing = backing;
-    this.#native = new binding.Block('create', BACKINGS.indexOf(backing), nativeName, size);
-    this.#ref = new BlockRef(this.#native);
-    if (backing === 'shm') this.#ref.onClose = unlinkAtExit(this.#native);
+    this.#ref = BlockRef.create(BACKINGS.indexOf(backing), nativeName, size);
+    if (backing === 'shm') this.#ref.unlinkAtExit();
   }
 
-  /** Internal: wrap a native block made by fromFd/attach. */
-  static #wrap(native: NativeBlock, name: string | undefined): MemFile {
-    adopting = { native, name };
-    try {
-      return new MemFile();
-    } finally {
-      adopting = null;
-    }
+  /** Internal: wrap a block made by fromFd/fromFile/attach. */
+  static #wrap(ref: BlockRef, name: string | undefined): MemFile {
+    const adopted: Adopted = { ref, name };
+    return new MemFile(kAdopt as unknown as string, adopted as unknown as MemFileOptions);
+  }
+
+  /** @internal the block (null once closed), for open.ts and streams.ts through ts/internal.ts */
+  get [kBlock](): BlockRef | null {
+    return this.#ref;
   }
 
   /** A new MemFile holding `data` (a string is encoded with `options.encoding`, default utf-8; bytes are copied). */
@@ -208,7 +190,7 @@ export class MemFile {
     validateUint(fd, 'fd', 0x7fffffff);
     const opts = validateOptions(options);
     const name = given(opts.name) ? validateName(opts.name, 'options.name') : undefined;
-    return MemFile.#wrap(new binding.Block('fromFd', fd), name);
+    return MemFile.#wrap(BlockRef.fromFd(fd), name);
   }
 
   /** A whole file copied into a new MemFile by the kernel, off the event loop; an fd is read from offset 0. */
@@ -241,9 +223,9 @@ export class MemFile {
   }
 
   static #adopt(token: LoadedToken, req: LoadRequest): MemFile {
-    const native = new binding.Block('adopt', token);
-    const file = MemFile.#wrap(native, req.name);
-    if (BACKINGS[req.backing] === 'shm' && file.#ref !== null) file.#ref.onClose = unlinkAtExit(native);
+    const ref = BlockRef.adopt(token);
+    const file = MemFile.#wrap(ref, req.name);
+    if (BACKINGS[req.backing] === 'shm') ref.unlinkAtExit();
     if (req.size > file.size) {
       try {
         file.truncate(req.size);
@@ -262,7 +244,7 @@ export class MemFile {
     if (given(opts.readOnly) && typeof opts.readOnly !== 'boolean') {
       throw invalidArgType('options.readOnly', 'of type boolean', opts.readOnly);
     }
-    return MemFile.#wrap(new binding.Block('attach', bare, opts.readOnly === true), bare);
+    return MemFile.#wrap(BlockRef.attach(bare, opts.readOnly === true), bare);
   }
 
   /** Accepts MemFiles other processes send to a Unix socket at `path`: `onFile(mf, { message, pid, uid, gid })` per connection. Path taken → `EADDRINUSE`. */
@@ -275,9 +257,10 @@ export class MemFile {
     return (require('./fdpass') as typeof FdPass).send(path, mf, message);
   }
 
-  #open(syscall: string): NativeBlock {
-    if (this.#ref === null) throw closedError(syscall);
-    return this.#native;
+  #open(syscall: string): BlockRef {
+    const ref = this.#ref;
+    if (ref === null) throw closedError(syscall);
+    return ref;
   }
 
   /** The name. */
@@ -303,15 +286,12 @@ export class MemFile {
 
   /** False once sealed, for a read-only attach or fd, and after `close()`. */
   get writable(): boolean {
-    if (this.#ref === null) return false;
-    const [, , writable, sealed] = this.#native.state();
-    return writable && !sealed;
+    return this.#ref !== null && this.#ref.writable;
   }
 
   /** True when writes are sealed off (`seal()`, by this process or another); writes then fail with `EPERM`. */
   get sealed(): boolean {
-    if (this.#ref === null) return this.#sealed;
-    return this.#native.state()[3];
+    return this.#ref === null ? this.#sealed : this.#ref.sealed;
   }
 
   /**
@@ -325,9 +305,9 @@ export class MemFile {
 
   /** A path other processes of this user can open while this process lives: /proc/<pid>/fd/<fd> (memfd) or /dev/shm/<name> (shm). `ENOTSUP` on heap. */
   get path(): string {
-    const native = this.#open('path');
+    const ref = this.#open('path');
     if (this.backing === 'shm') return `/dev/shm/${this.name}`;
-    const fd = native.fd();
+    const fd = ref.fd();
     return `/proc/${process.pid}/fd/${fd}`;
   }
 
@@ -342,13 +322,13 @@ export class MemFile {
     if (given(opts.readOnly) && typeof opts.readOnly !== 'boolean') {
       throw invalidArgType('options.readOnly', 'of type boolean', opts.readOnly);
     }
-    const native = this.#open('open');
+    const ref = this.#open('open');
     if (this.backing === 'heap') throw systemError('ENOTSUP', 'open', 'the heap backing has no file to open');
     const readOnly = opts.readOnly === true;
-    if (!readOnly && !native.state()[2]) {
+    if (!readOnly && !ref.openedWritable) {
       throw systemError('EBADF', 'open', `'${this.name}' is read-only: pass { readOnly: true }`);
     }
-    const fd = native.fd(); // from now on the block is shared
+    const fd = ref.fd(); // from now on the block is shared
     // /proc/self/fd/N opens the file anew (its own offset), whatever the backing; fs.openSync
     // adds O_CLOEXEC (libuv), so the fd leaks into no child that is not given it.
     const flags = readOnly ? fsConstants.O_RDONLY : fsConstants.O_RDWR;
@@ -462,16 +442,14 @@ export class MemFile {
    */
   view(offset?: number | null, length?: number | null): Buffer {
     offset = given(offset) ? validateUint(offset, 'offset') : 0;
-    const native = this.#open('mmap');
-    const size = native.size();
+    const ref = this.#open('mmap');
+    const size = ref.size();
     if (offset > size) throw outOfRange('offset', `<= size (${size})`, offset);
     const len = given(length) ? validateUint(length, 'length') : size - offset;
     if (len > size - offset) throw outOfRange('length', `<= size - offset (${size - offset})`, len);
     if (len > bufferConstants.MAX_LENGTH) throw outOfRange('length', `<= ${bufferConstants.MAX_LENGTH}`, len);
     if (len === 0) return Buffer.alloc(0);
-    const buffer = native.view(offset, len);
-    this.#ref!.noteView(buffer);
-    return Buffer.from(buffer);
+    return Buffer.from(ref.view(offset, len));
   }
 
   /** A node:stream Readable of bytes [start, end] (end inclusive, default to EOF), as `fs.createReadStream`; chunks are copies. */
@@ -525,8 +503,7 @@ export class MemFile {
    */
   seal(seals?: SealName | readonly SealName[] | null): void {
     const bits = sealBits(seals);
-    const native = this.#open('fcntl');
-    native.seal(bits);
+    this.#open('fcntl').seal(bits);
     if ((bits & WRITE_SEALS) !== 0) this.#sealed = true;
   }
 
@@ -539,9 +516,9 @@ export class MemFile {
   close(): void {
     const ref = this.#ref;
     if (ref === null) return;
-    this.#sealed = this.#native.state()[3];
+    this.#sealed = ref.sealed;
     this.#ref = null;
-    this.#native.detachViews();
+    ref.detachViews();
     ref.release();
   }
 
@@ -558,3 +535,5 @@ export class MemFile {
     return `MemFile { name: ${show(this.name)}, backing: ${show(this.backing)}${size}, closed: ${show(this.closed)} }`;
   }
 }
+
+hideCloneGuard(MemFile.prototype);

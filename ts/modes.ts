@@ -1,12 +1,14 @@
-// Where a mode is parsed: open()'s `mode` string and options, checked with
-// CPython 3.11's rules (Modules/_io/_iomodule.c) before anything touches the
-// content. Python's ValueError becomes ERR_INVALID_ARG_VALUE, its TypeError
-// ERR_INVALID_ARG_TYPE, as API.md says.
-import { lookupCodec, validateErrors, type ErrorsMode } from './codecs';
+// Where modes and flags are parsed: open()'s `mode` string and options, checked
+// with CPython 3.11's rules (Modules/_io/_iomodule.c) before anything touches
+// the content, and createWriteStream()'s fs flags. Python's ValueError becomes
+// ERR_INVALID_ARG_VALUE, its TypeError ERR_INVALID_ARG_TYPE (README "Errors").
+// Only a text mode loads the codecs (ts/text-convert.ts), to check its encoding.
+import { validateErrors, type ErrorsMode } from './codecs/errors';
 import { invalidArgType, invalidArgValue, outOfRange } from './errors';
-import { given, validateInt } from './validate';
+import { lookupCodec } from './text-convert';
+import { given, validateInt, validateOptions } from './validate';
 
-export type { ErrorsMode } from './codecs';
+export type { ErrorsMode } from './codecs/errors';
 export type Newline = null | '' | '\n' | '\r' | '\r\n';
 
 export interface OpenOptions {
@@ -108,12 +110,6 @@ function validateNewline(value: unknown): Newline {
   throw invalidArgValue('options.newline', value, "must be one of null, '', '\\n', '\\r', '\\r\\n'");
 }
 
-function optionsObject(value: unknown): Record<string, unknown> {
-  if (!given(value)) return {};
-  if (typeof value !== 'object') throw invalidArgType('options', 'of type object', value);
-  return value as Record<string, unknown>;
-}
-
 /**
  * Checks every argument of open() and resolves the defaults. Throws before
  * anything is touched; `defaultBufferSize` is the block's st_blksize
@@ -123,7 +119,7 @@ export function parseOpenArgs(modeArg: unknown, optionsArg: unknown, defaultBuff
   // Types first, as Python's argument parsing does.
   const mode = given(modeArg) ? modeArg : 'r';
   if (typeof mode !== 'string') throw invalidArgType('mode', 'of type string', mode);
-  const opts = optionsObject(optionsArg);
+  const opts = validateOptions(optionsArg);
   const { buffering: bufferingArg, encoding: encodingArg, errors: errorsArg, newline: newlineArg } = opts;
   const buffering = given(bufferingArg) ? validateInt(bufferingArg, 'options.buffering') : -1;
   if (given(encodingArg) && typeof encodingArg !== 'string') {
@@ -185,4 +181,40 @@ export function parseOpenArgs(modeArg: unknown, optionsArg: unknown, defaultBuff
     errors,
     newline,
   };
+}
+
+/** What a createWriteStream() flag asks for. */
+export interface WriteFlags {
+  /** The flag as given. */
+  flags: string;
+  truncate: boolean;
+  append: boolean;
+  exclusive: boolean;
+}
+
+// fs's flag strings that allow writing ('s', synchronous, changes nothing in memory);
+// 'r'/'rs' (read-only) are rejected.
+const WRITE_FLAGS = new Map<string, Omit<WriteFlags, 'flags'>>();
+for (const [names, truncate, append, exclusive] of [
+  [['w', 'w+'], true, false, false],
+  [['wx', 'xw', 'wx+', 'xw+'], true, false, true],
+  [['a', 'a+', 'as', 'sa', 'as+', 'sa+'], false, true, false],
+  [['ax', 'xa', 'ax+', 'xa+'], false, true, true],
+  [['r+', 'rs+', 'sr+'], false, false, false],
+] as const) {
+  for (const name of names) WRITE_FLAGS.set(name, { truncate, append, exclusive });
+}
+
+/** createWriteStream()'s `options.flags` (default 'w'), as fs.createWriteStream takes them. */
+export function parseWriteFlags(value: unknown): WriteFlags {
+  let flags = 'w';
+  if (given(value)) {
+    if (typeof value !== 'string') throw invalidArgType('options.flags', 'of type string', value);
+    flags = value;
+  }
+  const mode = WRITE_FLAGS.get(flags);
+  if (mode === undefined) {
+    throw invalidArgValue('flags', flags, "must be a writable fs flag such as 'w', 'wx', 'a', 'ax' or 'r+'");
+  }
+  return { flags, ...mode };
 }

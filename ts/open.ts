@@ -3,8 +3,9 @@
 import { systemError } from './errors';
 import { BufferedRandomClass, BufferedReaderClass, BufferedWriterClass, type BufferedBase, type BufferedIO, type BufferedRandom } from './handles/buffered';
 import { RawHandle } from './handles/raw';
-import type { TextHandle } from './handles/text';
-import { internalBlock, type MemFile } from './memfile';
+import { TextHandle } from './handles/text';
+import { blockOf } from './internal';
+import type { MemFile } from './memfile';
 import { parseOpenArgs } from './modes';
 import { binding } from './native';
 
@@ -27,18 +28,17 @@ function defaultBufferSize(file: MemFile): number {
 
 export function openFile(file: MemFile, mode?: unknown, options?: unknown): DynamicHandle {
   const config = parseOpenArgs(mode, options, defaultBufferSize(file));
-  const ref = internalBlock(file);
-  const native = ref.native;
+  const ref = blockOf(file);
   if (config.writable && !file.writable) {
     // Fail at open rather than at the first flush, so nothing half-happens.
     throw file.sealed
       ? systemError('EPERM', 'open', `'${file.name}' is sealed`)
       : systemError('EBADF', 'open', `'${file.name}' is read-only`);
   }
-  if (config.creating && native.size() > 0) {
+  if (config.creating && ref.size() > 0) {
     throw systemError('EEXIST', 'open', `'${file.name}' already holds data (mode '${config.mode}')`);
   }
-  if (config.writing) native.truncate(0);
+  if (config.writing) ref.truncate(0);
 
   const raw = new RawHandle(ref, {
     name: file.name,
@@ -54,11 +54,10 @@ export function openFile(file: MemFile, mode?: unknown, options?: unknown): Dyna
   else buffered = new BufferedWriterClass(raw, config.bufferSize);
   if (config.binary) return buffered as BufferedRandom;
 
-  // Loaded on first text open: binary users never load the codecs.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { TextHandle: Text } = require('./handles/text') as typeof import('./handles/text');
+  // The codecs load on the first text open (parseOpenArgs looked the encoding up): binary
+  // users never load them.
   try {
-    return new Text(buffered, {
+    return new TextHandle(buffered, {
       encoding: config.encoding,
       errors: config.errors,
       newline: config.newline,

@@ -1,4 +1,4 @@
-// Linux memfd seals by name (API.md "Seals"). The bits are F_SEAL_*'s own
+// Linux memfd seals by name (README, API: seal() and seals). The bits are F_SEAL_*'s own
 // values (native/backing.h kSeal*), so they cross to native code unchanged.
 import { invalidArgType, invalidArgValue } from './errors';
 import { given } from './validate';

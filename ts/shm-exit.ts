@@ -14,13 +14,17 @@
 // unlinked at worker exit, process.exit() and by the main thread's signals only if the
 // main thread created some too (it unlinks its own only).
 import { isMainThread } from 'node:worker_threads';
-import type { NativeBlock } from './native';
+
+/** What is closed at exit: a native block (ts/block-ref.ts hands it over); closing unlinks it. */
+interface Closable {
+  close(): void;
+}
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
-const live = new Set<WeakRef<NativeBlock>>();
+const live = new Set<WeakRef<Closable>>();
 /** Blocks collected by the garbage collector were unlinked by their native finalizer. */
-const collected = new FinalizationRegistry<WeakRef<NativeBlock>>((entry) => forget(entry));
+const collected = new FinalizationRegistry<WeakRef<Closable>>((entry) => forget(entry));
 let exitHooked = false;
 let listening = false;
 
@@ -49,7 +53,7 @@ function stopListening(): void {
   for (const signal of SIGNALS) process.removeListener(signal, onSignal);
 }
 
-function forget(entry: WeakRef<NativeBlock>): void {
+function forget(entry: WeakRef<Closable>): void {
   if (!live.delete(entry)) return;
   collected.unregister(entry);
   if (live.size === 0) stopListening();
@@ -57,9 +61,9 @@ function forget(entry: WeakRef<NativeBlock>): void {
 
 /**
  * Unlinks the shm block `native` (created by this process) at process.exit() and on
- * SIGTERM/SIGINT/SIGHUP. Returns the function to call once the block is closed.
+ * SIGTERM/SIGINT/SIGHUP, by closing it. Returns the function to call once the block is closed.
  */
-export function unlinkAtExit(native: NativeBlock): () => void {
+export function unlinkAtExit(native: Closable): () => void {
   if (!exitHooked) {
     exitHooked = true;
     process.on('exit', closeAll);

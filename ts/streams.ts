@@ -4,8 +4,8 @@
 // does), so closing the MemFile does not break a stream in flight; the
 // reference is dropped when the stream ends, errors or is destroyed.
 //
-// Where bytes are copied: a read stream's chunks are fresh copies (one memcpy
-// from the mapping per chunk, in native code). A view() would be zero-copy but
+// Where bytes are copied: a read stream's chunks are fresh copies (one copy
+// out of the block per chunk, ts/block-ref.ts). A view() would be zero-copy but
 // is never safe to hand out as a chunk: on an unsealed file the bytes change
 // under the consumer, and on any file a view is detached (length 0) when the
 // MemFile closes, which would empty chunks a consumer still holds. On a sealed
@@ -14,10 +14,12 @@
 import { Readable, Writable } from 'node:stream';
 import { ReadableStream } from 'node:stream/web';
 import type { ReadableByteStreamController, UnderlyingByteSource } from 'node:stream/web';
-import { BlockRef } from './block-ref';
-import { codedError, invalidArgType, invalidArgValue, outOfRange, systemError } from './errors';
-import { internalBlock, MemFile } from './memfile';
-import { given, MAX_SAFE } from './validate';
+import type { BlockRef } from './block-ref';
+import { codedError, invalidArgValue, outOfRange, systemError } from './errors';
+import { blockOf } from './internal';
+import type { MemFile } from './memfile';
+import { parseWriteFlags } from './modes';
+import { given, MAX_SAFE, validateAbortSignal, validateInteger, validateOptions } from './validate';
 import { hideCloneGuard, markUncloneable } from './uncloneable';
 
 const CLONE_ADVICE = 'a MemFile stream cannot be cloned: pass mf.fd, call MemFile.fromFd(fd) in the receiver and make the stream there';
@@ -47,20 +49,7 @@ export interface WriteStreamOptions {
   signal?: AbortSignal | null;
 }
 
-// ---- validation (Node's codes and messages, as fs.create*Stream) ----
-
-function options(value: unknown): Record<string, unknown> {
-  if (!given(value)) return {};
-  if (typeof value !== 'object') throw invalidArgType('options', 'of type object', value);
-  return value as Record<string, unknown>;
-}
-
-function integer(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
-  if (value < 0 || value > MAX_SAFE) throw outOfRange(name, `>= 0 && <= ${MAX_SAFE}`, value);
-  return value;
-}
+// ---- stream options (Node's codes and messages, as fs.create*Stream) ----
 
 function highWaterMark(value: unknown): number | undefined {
   if (!given(value)) return undefined;
@@ -78,17 +67,9 @@ function encoding(value: unknown): BufferEncoding | undefined {
   return value;
 }
 
-function signal(value: unknown): AbortSignal | undefined {
-  if (!given(value)) return undefined;
-  if (typeof value !== 'object' || value === null || !('aborted' in value)) {
-    throw invalidArgType('options.signal', 'an instance of AbortSignal', value);
-  }
-  return value as AbortSignal;
-}
-
 /** Takes a reference to the block that outlives mf.close(); release() is idempotent. */
 function hold(file: MemFile): { ref: BlockRef; release(): void } {
-  const ref = internalBlock(file);
+  const ref = blockOf(file);
   ref.acquire();
   let held = true;
   return {
@@ -118,14 +99,14 @@ export class MemFileReadStream extends Readable {
 
   /** Not for direct use: `mf.createReadStream()`. */
   constructor(file: MemFile, opts?: ReadStreamOptions | null) {
-    const o = options(opts);
-    const start = given(o.start) ? integer(o.start, 'start') : 0;
+    const o = validateOptions(opts);
+    const start = given(o.start) ? validateInteger(o.start, 'start', 0) : 0;
     let end = Infinity;
-    if (given(o.end) && o.end !== Infinity) end = integer(o.end, 'end');
+    if (given(o.end) && o.end !== Infinity) end = validateInteger(o.end, 'end', 0);
     if (start > end) throw outOfRange('start', `<= "end" (here: ${end})`, start);
     const hwm = highWaterMark(o.highWaterMark);
     const enc = encoding(o.encoding);
-    const sig = signal(o.signal);
+    const sig = validateAbortSignal(o.signal, 'options.signal');
     const block = hold(file); // last: throws EBADF on a closed MemFile, before anything is held
     super({ highWaterMark: hwm ?? DEFAULT_READ_CHUNK, encoding: enc, signal: sig });
     markUncloneable(this, CLONE_ADVICE);
@@ -155,11 +136,11 @@ export class MemFileReadStream extends Readable {
     let chunk: Buffer | undefined;
     let n = 0;
     try {
-      const native = this.#block.ref.native;
-      const available = Math.min(want, native.size() - this.#pos);
+      const ref = this.#block.ref;
+      const available = Math.min(want, ref.size() - this.#pos);
       if (available > 0) {
         chunk = Buffer.allocUnsafe(available);
-        n = native.read(this.#pos, chunk, 0, available);
+        n = ref.read(this.#pos, chunk, 0, available);
       }
     } catch (error) {
       this.destroy(error as Error);
@@ -190,18 +171,6 @@ export function createReadStream(file: MemFile, opts?: ReadStreamOptions | null)
 
 // ---- createWriteStream ----
 
-// fs's flag strings that allow writing; 'r'/'rs' (read-only) are rejected up front.
-const WRITE_FLAGS: Record<string, { truncate: boolean; append: boolean; exclusive: boolean }> = {};
-for (const [names, truncate, append, exclusive] of [
-  [['w', 'w+'], true, false, false],
-  [['wx', 'xw', 'wx+', 'xw+'], true, false, true],
-  [['a', 'a+', 'as', 'sa', 'as+', 'sa+'], false, true, false],
-  [['ax', 'xa', 'ax+', 'xa+'], false, true, true],
-  [['r+', 'rs+', 'sr+'], false, false, false],
-] as const) {
-  for (const name of names) WRITE_FLAGS[name] = { truncate, append, exclusive };
-}
-
 /** What `mf.createWriteStream()` returns: a `node:stream` Writable into the block, as `fs.WriteStream`. */
 export class MemFileWriteStream extends Writable {
   /** Where the first write lands (ignored for append flags). */
@@ -217,20 +186,12 @@ export class MemFileWriteStream extends Writable {
 
   /** Not for direct use: `mf.createWriteStream()`. */
   constructor(file: MemFile, opts?: WriteStreamOptions | null) {
-    const o = options(opts);
-    const start = given(o.start) ? integer(o.start, 'start') : 0;
-    let flags = 'w';
-    if (given(o.flags)) {
-      if (typeof o.flags !== 'string') throw invalidArgType('options.flags', 'of type string', o.flags);
-      flags = o.flags;
-    }
-    const mode = WRITE_FLAGS[flags];
-    if (mode === undefined) {
-      throw invalidArgValue('flags', flags, "must be a writable fs flag such as 'w', 'wx', 'a', 'ax' or 'r+'");
-    }
+    const o = validateOptions(opts);
+    const start = given(o.start) ? validateInteger(o.start, 'start', 0) : 0;
+    const { flags, ...mode } = parseWriteFlags(o.flags);
     const enc = encoding(o.encoding);
     const hwm = highWaterMark(o.highWaterMark);
-    const sig = signal(o.signal);
+    const sig = validateAbortSignal(o.signal, 'options.signal');
     const block = hold(file);
     super({ highWaterMark: hwm, defaultEncoding: enc, signal: sig });
     markUncloneable(this, CLONE_ADVICE);
@@ -243,11 +204,11 @@ export class MemFileWriteStream extends Writable {
     // writes land in the block during write()); as with fs, a failure to open
     // is reported as the stream's 'error', and no write gets past it.
     try {
-      const native = block.ref.native;
-      if (mode.exclusive && native.size() > 0) {
+      const ref = block.ref;
+      if (mode.exclusive && ref.size() > 0) {
         throw systemError('EEXIST', 'open', "the MemFile is not empty (flag 'x')");
       }
-      if (mode.truncate) native.truncate(0);
+      if (mode.truncate) ref.truncate(0);
     } catch (error) {
       this.#openError = error as Error;
       process.nextTick(() => this.destroy(error as Error));
@@ -256,10 +217,10 @@ export class MemFileWriteStream extends Writable {
 
   #put(chunk: Buffer): void {
     if (this.#openError !== null) throw this.#openError;
-    const native = this.#block.ref.native;
-    const at = this.#append ? native.size() : this.#pos;
+    const ref = this.#block.ref;
+    const at = this.#append ? ref.size() : this.#pos;
     if (at + chunk.length > MAX_SAFE) throw outOfRange('position', '<= 2^53-1 - chunk.length', at);
-    native.write(at, chunk, 0, chunk.length);
+    ref.write(at, chunk, 0, chunk.length);
     this.#pos = at + chunk.length;
     this.bytesWritten += chunk.length;
   }
@@ -321,7 +282,7 @@ export function webStream(file: MemFile): ReadableStream<Uint8Array> {
       const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
       let n: number;
       try {
-        n = block.ref.native.read(pos, target, 0, target.byteLength);
+        n = block.ref.read(pos, target, 0, target.byteLength);
       } catch (error) {
         block.release();
         throw error; // errors the stream

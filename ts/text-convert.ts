@@ -1,6 +1,7 @@
 // Whole-buffer text conversion for MemFile.from(string) and MemFile.text(),
-// through the same Python-semantics codecs the text handles use. Loaded on
-// first use: most binary users never pay for the codec tables.
+// through the same Python-semantics codecs the text handles use. The codecs
+// (and iconv-lite behind the legacy ones) load on first use, here: binary
+// users never pay for the codec tables.
 import type * as Codecs from './codecs';
 
 let codecs: typeof Codecs | undefined;
@@ -8,6 +9,11 @@ function load(): typeof Codecs {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   codecs ??= require('./codecs') as typeof Codecs;
   return codecs;
+}
+
+/** The codec for an encoding name (loads the codecs); unknown → `ERR_ENCODING_NOT_SUPPORTED`. */
+export function lookupCodec(name: string): Codecs.Codec {
+  return load().lookupCodec(name);
 }
 
 export function encodeText(text: string, encoding: unknown): Uint8Array {

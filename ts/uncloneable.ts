@@ -1,4 +1,4 @@
-// MemFiles, handles and streams refuse structured cloning (API.md, Sharing). A clone
+// MemFiles, handles and streams refuse structured cloning (README, API: Sharing). A clone
 // would copy only the own enumerable data properties — `{ name, backing }`, no block, no
 // methods — and the user would meet "m.pread is not a function" in the worker. Node >= 22.10
 // has worker_threads.markAsUncloneable for this. Node 20 lacks it, but V8 refuses to clone

@@ -22,7 +22,7 @@ ERRNO_CODES = {1: "EPERM", 9: "EBADF", 17: "EEXIST", 22: "EINVAL", 13: "EACCES",
 
 
 def error_code(exc):
-    """Python's exception -> the Node-style code API.md gives the same failure."""
+    """Python's exception -> the Node-style code memfile gives the same failure (README, API: Errors)."""
     if isinstance(exc, io.UnsupportedOperation):
         return "EBADF"  # wrong direction ("File not open for reading", "read", "truncate")
     if isinstance(exc, AttributeError):
@@ -63,7 +63,7 @@ def encode(v):
 
 
 def attrs(f):
-    # A closed Python file raises on readable(); memfile handles report false (API.md).
+    # A closed Python file raises on readable(); memfile handles report false.
     if f.closed:
         return [f.mode, False, False, False, True, type(f).__name__]
     return [f.mode, f.readable(), f.writable(), f.seekable(), f.closed, type(f).__name__]
@@ -81,7 +81,7 @@ def run_op(f, path, op, args):
         return [n, bytes(buf[: n or 0])]
     if op == "readline" and (f.closed or not f.readable()):
         # Deliberate difference: Python's IOBase.readline(0) returns b'' without reading;
-        # memfile refuses every read on a closed or write-only handle with EBADF (API.md).
+        # memfile refuses every read on a closed or write-only handle with EBADF.
         raise ValueError("I/O operation on closed file") if f.closed else io.UnsupportedOperation("read")
     if op == "iter":
         return list(f)

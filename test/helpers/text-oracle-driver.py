@@ -16,7 +16,7 @@ Two emulations make CPython do what memfile does on purpose (documented in text.
 - a write after reads first seeks to the text position (CPython writes after its
   read-ahead chunk, bpo-12215);
 - truncate() without a size cuts at that text position (CPython: read-ahead, bpo-26158).
-- BufferedRandom.read1() flushes pending writes first (CPython 3.11 forgets them; API.md
+- BufferedRandom.read1() flushes pending writes first (CPython 3.11 forgets them; the contract
   asks for the sensible thing, which memfile's BufferedRandom does), so '+' modes are
   opened as open() does it, over a BufferedRandom subclass with that read1().
 readlines(hint) is IOBase.readlines' loop over readline() (CPython's C loop iterates with
@@ -132,7 +132,7 @@ class Runner:
                 self.read_since_seek = False
                 f.seek(self.byte_position())
             n = f.write(args[0])
-            # memfile counts UTF-16 units (API.md); Python code points
+            # memfile counts UTF-16 units (README, API: open); Python code points
             return n + sum(1 for c in args[0] if ord(c) > 0xFFFF)
         if name in ("read", "readline", "readlines") and not f.closed and f.readable():
             self.read_since_seek = True

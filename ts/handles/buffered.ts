@@ -6,8 +6,8 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { fileTooLarge, outOfRange } from '../errors';
 import { binaryData, closedError, IOBase, notReadable, notWritable, optionalInt, RAW_IO, readintoTarget, WRITE_ROOM, type RawIO } from './base';
-import { RawHandle, validateWhence } from './raw';
-import { given, MAX_SAFE, validateInt, validateUint } from '../validate';
+import { RawHandle } from './raw';
+import { given, MAX_SAFE, validateInt, validateUint, validateWhence } from '../validate';
 
 const EMPTY = Buffer.alloc(0);
 

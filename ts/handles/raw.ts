@@ -1,10 +1,11 @@
 // RawHandle ≈ io.FileIO over the block: its own position, every call goes
-// straight to the block (one native copy), nothing is buffered. In append
-// mode every write lands at the current end, as with O_APPEND.
+// straight to the block (one copy between the caller's bytes and the block,
+// ts/block-ref.ts), nothing is buffered. In append mode every write lands at
+// the current end, as with O_APPEND.
 import { constants as bufferConstants } from 'node:buffer';
 import type { BlockRef } from '../block-ref';
-import { fileTooLarge as tooLarge, fsOrderError, invalidArgType, invalidArgValue, outOfRange, systemError } from '../errors';
-import { given, MAX_SAFE, toBytes, validateInt, validateUint } from '../validate';
+import { fileTooLarge as tooLarge, fsOrderError, invalidArgType, outOfRange, systemError } from '../errors';
+import { given, MAX_SAFE, toBytes, validateInt, validateUint, validateWhence } from '../validate';
 import { binaryData, closedError, IOBase, notReadable, notWritable, optionalInt, RAW_IO, readintoTarget, type Direction, type RawIO, type ReadThis, type WriteThis } from './base';
 
 export interface RawConfig {
@@ -17,13 +18,6 @@ export interface RawConfig {
 }
 
 const LINE_CHUNK = 256;
-
-export function validateWhence(value: unknown): 0 | 1 | 2 {
-  if (value === undefined || value === null) return 0;
-  if (typeof value !== 'number') throw invalidArgType('whence', 'of type number', value);
-  if (value !== 0 && value !== 1 && value !== 2) throw invalidArgValue('whence', value, 'must be 0 (set), 1 (current) or 2 (end)');
-  return value;
-}
 
 export const seekBeforeStart = (): Error => systemError('EINVAL', 'lseek', 'Invalid argument (seek before the start of the file)');
 
@@ -122,7 +116,7 @@ export class RawHandle<D extends Direction = Direction> extends IOBase<Buffer> {
   /** The block's OS file descriptor (the same number as `mf.fd`); `EBADF` after close, `ENOTSUP` on heap. */
   get fd(): number {
     if (this.#io.closed) throw closedError('fd');
-    return this.#ref.native.fd();
+    return this.#ref.fd();
   }
 
   #checkRead(syscall = 'read'): BlockRef {
@@ -247,7 +241,7 @@ export class RawHandle<D extends Direction = Direction> extends IOBase<Buffer> {
     const length = given(size) ? validateUint(size, 'size') : undefined;
     const block = this.#checkWrite('ftruncate');
     const target = length ?? this.#io.pos;
-    block.native.truncate(target);
+    block.truncate(target);
     return target;
   }
 

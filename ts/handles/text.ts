@@ -19,7 +19,7 @@
 import type * as Codecs from '../codecs';
 import type { Codec, DecoderState, ErrorsMode, IncrementalEncoder } from '../codecs';
 import { invalidArgType, invalidArgValue, systemError } from '../errors';
-import { given, validateInt, validateUint } from '../validate';
+import { given, validateInt, validateUint, validateWhence } from '../validate';
 import { closedError, IOBase, notReadable, notWritable, optionalInt, WRITE_ROOM, type Direction, type ReadThis, type WriteThis } from './base';
 
 export type { Direction } from './base';
@@ -650,8 +650,7 @@ export class TextHandle<D extends Direction = Direction> extends IOBase<string> 
    */
   seek(cookie: number, whence?: 0 | 1 | 2 | null): number {
     let target = validateInt(cookie, 'cookie');
-    const how = given(whence) ? validateInt(whence, 'whence') : 0;
-    if (how !== 0 && how !== 1 && how !== 2) throw invalidArgValue('whence', whence, 'must be 0, 1 or 2');
+    const how = validateWhence(whence);
     this.#checkClosed('lseek');
     if (how === 1) {
       if (target !== 0) throw unsupportedSeek(target, 1);
