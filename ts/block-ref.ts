@@ -173,6 +173,19 @@ export class BlockRef {
 
   /** Like NativeBlock.read: copies up to `length` bytes at `offset` into target[start..]. */
   read(offset: number, target: Uint8Array, start: number, length: number): number {
+    return this.#read(offset, target, start, length, true);
+  }
+
+  /**
+   * read() without the kernel copy for big reads of untouched pages (see COLD_READ): the
+   * pages are faulted in through the mapping at once. What streams use: they read a file
+   * start to end, in practice often again and again, and have always read this way.
+   */
+  readWarm(offset: number, target: Uint8Array, start: number, length: number): number {
+    return this.#read(offset, target, start, length, false);
+  }
+
+  #read(offset: number, target: Uint8Array, start: number, length: number, coldToKernel: boolean): number {
     const state = this.#state;
     const fast = state[FAST];
     let n = length;
@@ -184,7 +197,7 @@ export class BlockRef {
       // Past the known floor a peer may have appended: native code asks the kernel once.
       return this.#native.read(offset, target, start, length);
     }
-    if (n >= COLD_READ && !this.#heap && this.#cold(offset, n)) return this.#native.read(offset, target, start, n, true);
+    if (coldToKernel && n >= COLD_READ && !this.#heap && this.#cold(offset, n)) return this.#native.read(offset, target, start, n, true);
     if (fast !== 0) {
       const window = this.#windowFor(offset + n);
       if (window !== null) {

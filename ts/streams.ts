@@ -140,7 +140,7 @@ export class MemFileReadStream extends Readable {
       const available = Math.min(want, ref.size() - this.#pos);
       if (available > 0) {
         chunk = Buffer.allocUnsafe(available);
-        n = ref.read(this.#pos, chunk, 0, available);
+        n = ref.readWarm(this.#pos, chunk, 0, available);
       }
     } catch (error) {
       this.destroy(error as Error);
@@ -282,7 +282,7 @@ export function webStream(file: MemFile): ReadableStream<Uint8Array> {
       const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
       let n: number;
       try {
-        n = block.ref.read(pos, target, 0, target.byteLength);
+        n = block.ref.readWarm(pos, target, 0, target.byteLength);
       } catch (error) {
         block.release();
         throw error; // errors the stream
