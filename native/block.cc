@@ -16,25 +16,7 @@ constexpr uint64_t kMinCapacity = 64 * 1024;
 constexpr uint64_t kMaxMapping = uint64_t{1} << 40;
 
 uint64_t RoundUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
-
-// On a shared file, transfers below this take one pread/pwrite syscall; above
-// it, fstat and a copy through the mapping (the copy is far cheaper than the
-// kernel's per byte, the syscall the same).
-constexpr size_t kSmallShared = 16 * 1024;
 }  // namespace
-
-// Brackets every public operation: JavaScript may have grown the block since
-// the last native call, and must learn what this call changed.
-class Block::Sync {
- public:
-  explicit Sync(Block* block) : block_(block) { block_->Pull(); }
-  ~Sync() { block_->Publish(); }
-  Sync(const Sync&) = delete;
-  Sync& operator=(const Sync&) = delete;
-
- private:
-  Block* block_;
-};
 
 Block::Block(Backing backing, int fd, std::string name, bool writable)
     : backing_(backing), fd_(fd), name_(std::move(name)), writable_(writable) {
@@ -287,31 +269,6 @@ std::shared_ptr<Mapping> Block::ViewMapping(uint64_t offset, uint64_t end) {
   return main_;
 }
 
-size_t Block::Read(uint64_t offset, uint8_t* dst, size_t n, bool cold) {
-  Sync sync(this);
-  CheckOpen();
-  if (n == 0) return 0;
-  if (exposed_ && backing_ != Backing::Heap && !Frozen() && (cold || n < kSmallShared)) {
-    // One syscall: pread finds the end of the file itself, and a peer's
-    // truncation cannot fault it. fstat + a mapping copy wins only for big
-    // transfers of pages this process's mapping has touched already.
-    size_t got = ReadAt(fd_, dst, n, offset);
-    if ((seals_ & kSealShrink) != 0 && got > 0) size_ = std::max(size_, offset + got);
-    return got;
-  }
-  uint64_t size = Size();
-  if (offset >= size) return 0;
-  n = static_cast<size_t>(std::min<uint64_t>(n, size - offset));
-  if (backing_ == Backing::Heap) {
-    std::memmove(dst, main_->data() + offset, n);
-    return n;
-  }
-  if (cold) return ReadAt(fd_, dst, n, offset);
-  if (EnsureMapped(offset + n) && GuardedCopy(dst, main_->data() + offset, n)) return n;
-  // The file shrank under the mapping (or could not be mapped): ask the kernel.
-  return ReadAt(fd_, dst, n, offset);
-}
-
 void Block::HeapGrow(uint64_t end) {
   if (end <= main_->length()) return;
   uint64_t cap = std::max<uint64_t>(end, std::max<uint64_t>(main_->length() * 2, kMinCapacity));
@@ -323,86 +280,6 @@ void Block::HeapGrow(uint64_t end) {
   }
   std::memcpy(grown->data(), main_->data(), static_cast<size_t>(size_));
   SetMain(std::move(grown));
-}
-
-void Block::Write(uint64_t offset, const uint8_t* src, size_t n) {
-  Sync sync(this);
-  CheckWritable();
-  if (n == 0) return;
-  uint64_t end = offset + n;
-  // A source inside a file mapping (a view of this block, maybe over an
-  // older mapping, or of another MemFile on the same file) may be the very
-  // pages this write changes, at another address: memmove cannot see that
-  // overlap and the kernel's write path reads the source as it goes. Copy it
-  // first, so the write has memmove semantics on every path.
-  std::unique_ptr<uint8_t[]> copy;
-  if (backing_ != Backing::Heap && InAnyRegion(src, n)) {
-    copy.reset(new (std::nothrow) uint8_t[n]);
-    if (!copy) Throw(ENOMEM, "malloc");
-    // A view past a peer's shrink faults: unguarded, the handler maps zeros
-    // there, which is what reading that view gives.
-    if (!GuardedCopy(copy.get(), src, n)) std::memcpy(copy.get(), src, n);
-    src = copy.get();
-  }
-  if (backing_ == Backing::Heap) {
-    HeapGrow(end);
-    std::memmove(main_->data() + offset, src, n);
-    size_ = std::max(size_, end);
-    return;
-  }
-  if (!exposed_) {
-    uint64_t old_physical = physical_;
-    if (end > physical_) {
-      CheckFileSizeLimit(end, "write");
-      uint64_t cap = Capacity(end);
-      Resize(fd_, cap);
-      physical_ = cap;
-    }
-    // Big writes: the kernel's write path allocates and fills pages faster
-    // than faulting them in through the mapping.
-    bool fresh = n >= kBigFreshWrite && end > size_;
-    if (!fresh && EnsureMapped(end) && GuardedCopy(main_->data() + offset, src, n)) {
-      size_ = std::max(size_, end);
-      return;
-    }
-    try {
-      // Allocate first: the write then cannot fail half-way.
-      if (reserve_) Reserve(fd_, offset, n, true);
-      WriteAt(fd_, src, n, offset);
-    } catch (...) {
-      if (physical_ != old_physical) {
-        Resize(fd_, old_physical);
-        physical_ = old_physical;
-      }
-      throw;
-    }
-    size_ = std::max(size_, end);
-    return;
-  }
-  // Shared, small, inside one page and below the size last seen: one pwrite.
-  // The kernel checks seals and space in the same step, and a write within
-  // one page is all or nothing (the page is allocated, or EPERM/ENOSPC
-  // returned, before a byte is copied). Writes that grow the file, span
-  // pages or are big take the path below.
-  if (n < kSmallShared && offset / PageSize() == (end - 1) / PageSize() && end <= size_) {
-    WriteAt(fd_, src, n, offset, append_);
-    return;
-  }
-  uint64_t size = Size();
-  if (end > size) CheckFileSizeLimit(end, "write");
-  // On a filesystem that can fill up, allocate the whole range first (and
-  // grow the size to its end): all or nothing, ENOSPC with nothing changed.
-  // Without it a store into a hole raises SIGBUS and a pwrite stops half-way.
-  if (reserve_) Reserve(fd_, offset, n, false);
-  if (end <= size && EnsureMapped(end) && GuardedCopy(main_->data() + offset, src, n)) return;
-  try {
-    WriteAt(fd_, src, n, offset, append_);
-  } catch (...) {
-    // Undo the growth a partial write may have caused.
-    if (FileSize(fd_) > size) Resize(fd_, size);
-    throw;
-  }
-  size_ = std::max(size_, end);
 }
 
 uint64_t Block::Truncate(uint64_t length) {

@@ -7,6 +7,9 @@
 // the fd can reach anyone else (fd/path read, fromFd, attach, shm by name) the
 // physical size is made exact and the file's own size (fstat) becomes the
 // truth, since another process may change it at any time.
+//
+// block.cc: lifecycle, exposure, size, truncation, seals and mappings.
+// block-io.cc: Read and Write, each in three strategies (heap, private, shared).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +28,11 @@ namespace memfile {
 // pages are faster through the mapping. Exported to JavaScript as
 // binding.constants.bigFreshWrite (ts/block-ref.ts decides the same way).
 constexpr size_t kBigFreshWrite = 4096;
+
+// On a shared file, transfers below this take one pread/pwrite syscall; above
+// it, fstat and a copy through the mapping (the copy is far cheaper than the
+// kernel's per byte, the syscall the same).
+constexpr size_t kSmallShared = 16 * 1024;
 
 // Mirrored into JavaScript (a Float64Array over this struct) so the common
 // cases are served without a native call: JS copies through a window onto
@@ -116,6 +124,14 @@ class Block {
   void Pull();     // take the size JS may have grown the block to
   void Publish();  // tell JS the current size, mapping and mode
   void SetMain(std::shared_ptr<Mapping> m);
+  // The strategies of Read and Write (block-io.cc).
+  size_t ReadHeap(uint64_t offset, uint8_t* dst, size_t n);
+  size_t ReadPrivate(uint64_t offset, uint8_t* dst, size_t n, bool cold);
+  size_t ReadShared(uint64_t offset, uint8_t* dst, size_t n, bool cold);
+  size_t ReadMapped(uint64_t offset, uint8_t* dst, size_t n, bool cold);
+  void WriteHeap(uint64_t offset, const uint8_t* src, size_t n);
+  void WritePrivate(uint64_t offset, const uint8_t* src, size_t n);
+  void WriteShared(uint64_t offset, const uint8_t* src, size_t n);
 
   Backing backing_;
   int fd_;
@@ -137,6 +153,19 @@ class Block {
   // SIGBUS handler before close (views may keep mappings alive longer).
   std::vector<std::weak_ptr<Mapping>> maps_;
   FastState* state_ = nullptr;
+};
+
+// Brackets every public operation: JavaScript may have grown the block since
+// the last native call, and must learn what this call changed.
+class Block::Sync {
+ public:
+  explicit Sync(Block* block) : block_(block) { block_->Pull(); }
+  ~Sync() { block_->Publish(); }
+  Sync(const Sync&) = delete;
+  Sync& operator=(const Sync&) = delete;
+
+ private:
+  Block* block_;
 };
 
 }  // namespace memfile

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "guard.h"
+#include "sigbus.h"
 
 namespace memfile {
 

@@ -15,7 +15,7 @@
 #                         test/reliability-leaks.test.ts and memfile-lifecycle.
 #   handle_sigbus=0, allow_user_segv_handler=1
 #                         a peer shrinking the file makes our own mapping raise
-#                         SIGBUS, which native/guard.cc handles by design; ASan
+#                         SIGBUS, which native/sigbus.cc handles by design; ASan
 #                         must leave that signal to it.
 #   handle_segv=0         V8 uses SIGSEGV internally (trap handlers).
 #   allocator_may_return_null=1

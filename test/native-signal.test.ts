@@ -1,15 +1,19 @@
-// The SIGBUS handler and the guard, checked on the machine code users run
-// (build/Release, -O3) — issue 10, defects 1 and 14. Behaviour is tested by
-// reliability-peers (guard race) and reliability-space (faults in views);
-// this suite checks what behaviour cannot show reliably:
-//  * every function the handler can reach is async-signal-safe (no sysconf,
-//    no malloc, no locks), following its direct calls through the binary;
-//  * GuardedCopy publishes its guard (a store to the thread-local pointer)
-//    in the same basic block as the memmove it guards — the optimizer once
-//    dropped that store, silently disarming the guard.
+// The SIGBUS handler and the guard (native/sigbus.cc) on the machine code
+// users run (build/Release, -O3) — issue 10, defects 1 and 14; issue 14.
+// Races with real peers are tested by reliability-peers (guard race) and
+// faults in views by reliability-space. This suite checks:
+//  * the guarded copy's fallback, made to fault for certain in a child
+//    (fixtures/sigbus-fallback.ts): a short read and a landed write, where a
+//    broken guard would crash the child or hand out zeros;
+//  * what behaviour cannot show reliably, on the disassembly: every function
+//    the handler can reach is async-signal-safe (no sysconf, no malloc, no
+//    locks), following its direct calls through the binary; GuardedCopy
+//    publishes its guard (a store to the thread-local pointer) in the same
+//    basic block as the memmove it guards — the optimizer once dropped that
+//    store, silently disarming the guard.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -109,6 +113,24 @@ test('GuardedCopy stores the guard pointer (thread-local) right before the memmo
     if (targets.has(addr)) break;
   }
   assert.ok(stored, `no store to the thread-local guard in the basic block of the memmove:\n${fn.lines.join('\n')}`);
+});
+
+test('a copy through the mapping that faults falls back to the kernel: a short read, a write that lands (memfd cut through /proc/self/fd)', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'sigbus-fallback.ts')], {
+    cwd: path.join(__dirname, '..'), encoding: 'utf8', timeout: 60_000,
+  });
+  assert.is(r.signal, null, `the child died of ${r.signal}: the SIGBUS of the faulting copy was not handled\n${r.stderr}`);
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Record<string, number | string>;
+  // Past the cut nothing is left; a guard that let the handler map zero pages would read 18 zeros.
+  assert.is(out.pastRead, 0, JSON.stringify(out));
+  // Across the cut: exactly the bytes below it (40 with zero pages), as the kernel's pread says.
+  assert.is(out.acrossRead, 10, JSON.stringify(out));
+  assert.is(out.acrossBytes, 'ABCDEFGHIJ');
+  // The faulting write went through pwrite into the file, not into a private zero page.
+  assert.is(out.written, 21);
+  assert.is(out.landed, 'written after the cut');
+  assert.is(out.sizeSeenByPeer, 5 * 2 ** 30 + 4096 + 21);
 });
 
 test.run();

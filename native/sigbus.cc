@@ -1,4 +1,4 @@
-#include "guard.h"
+#include "sigbus.h"
 
 #include <cstring>
 #include <mutex>
