@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "backing.h"
+#include "platform.h"
 #include "mapping.h"
 
 namespace memfile {

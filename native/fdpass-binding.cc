@@ -11,6 +11,9 @@
 //
 // Every object with uv handles is an Owner registered in the per-env State;
 // an async cleanup hook closes them all when a worker or the process ends.
+// POSIX only; Windows' InitFdPass (which reports ENOTSUP) is in platform-win32.cc.
+#if !defined(_WIN32)
+
 #include "fdpass-binding.h"
 
 #include <uv.h>
@@ -26,18 +29,6 @@
 #include "node-errors.h"
 
 namespace memfile {
-
-#ifdef _WIN32
-
-void InitFdPass(Napi::Env env, Napi::Object exports) {
-  auto unsupported = [](const Napi::CallbackInfo& info) -> Napi::Value {
-    throw MakeError(info.Env(), SysError{ENOTSUP, "socket", "passing file descriptors needs POSIX"});
-  };
-  exports.Set("FdServer", Napi::Function::New(env, unsupported, "FdServer"));
-  exports.Set("sendFd", Napi::Function::New(env, unsupported, "sendFd"));
-}
-
-#else
 
 namespace {
 
@@ -660,6 +651,6 @@ void InitFdPass(Napi::Env env, Napi::Object exports) {
   exports.Set("sendFd", Napi::Function::New(env, SendFd, "sendFd", st));
 }
 
-#endif  // _WIN32
-
 }  // namespace memfile
+
+#endif  // !_WIN32

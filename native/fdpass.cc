@@ -1,27 +1,9 @@
-// Unix domain sockets with SCM_RIGHTS; see fdpass.h. Linux first (accept4,
-// MSG_CMSG_CLOEXEC, SO_PEERCRED), other POSIX through fcntl and getpeereid.
+// Unix domain sockets with SCM_RIGHTS; see fdpass.h. POSIX only (Windows'
+// stand-ins are in platform-win32.cc); what differs between Linux and the
+// other systems (accept4, SO_PEERCRED, /proc/self/fd) comes from platform.h.
+#if !defined(_WIN32)
+
 #include "fdpass.h"
-
-#include "errors.h"
-
-#ifdef _WIN32
-
-namespace memfile {
-namespace fdpass {
-Listener Listen(const std::string&, int) { Throw(ENOTSUP, "listen", "passing file descriptors needs POSIX"); }
-void UnlinkIfOurs(const std::string&, const Listener&) {}
-int Accept(int) { Throw(ENOTSUP, "accept"); }
-Peer PeerOf(int) { return Peer{}; }
-ReadState ReadSome(int, Incoming*) { Throw(ENOTSUP, "recvmsg"); }
-int Connect(const std::string&, bool*) { Throw(ENOTSUP, "connect", "passing file descriptors needs POSIX"); }
-int ConnectResult(int) { return ENOTSUP; }
-size_t SendSome(int, const uint8_t*, size_t, size_t, int) { Throw(ENOTSUP, "sendmsg"); }
-int Reopen(int) { Throw(ENOTSUP, "open"); }
-void CloseQuietly(int) {}
-}  // namespace fdpass
-}  // namespace memfile
-
-#else
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -31,6 +13,9 @@ void CloseQuietly(int) {}
 
 #include <cerrno>
 #include <cstring>
+
+#include "errors.h"
+#include "platform.h"
 
 namespace memfile {
 namespace fdpass {
@@ -116,12 +101,7 @@ void UnlinkIfOurs(const std::string& path, const Listener& l) {
 
 int Accept(int listen_fd) {
   for (;;) {
-#ifdef __linux__
-    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-#else
-    int fd = accept(listen_fd, nullptr, nullptr);
-    if (fd >= 0) SetFlags(fd);
-#endif
+    int fd = AcceptNonblocking(listen_fd);
     if (fd >= 0) return fd;
     // The connection went away before we took it: try the next one.
     if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;
@@ -130,31 +110,7 @@ int Accept(int listen_fd) {
   }
 }
 
-Peer PeerOf(int fd) {
-  Peer peer;
-#if defined(SO_PEERCRED) && defined(__linux__)
-  struct ucred cred;
-  socklen_t len = sizeof cred;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
-    peer.pid = cred.pid;
-    peer.uid = cred.uid;
-    peer.gid = cred.gid;
-  }
-#else
-  uid_t uid;
-  gid_t gid;
-  if (getpeereid(fd, &uid, &gid) == 0) {
-    peer.uid = uid;
-    peer.gid = gid;
-  }
-#if defined(LOCAL_PEERPID)
-  pid_t pid;
-  socklen_t len = sizeof pid;
-  if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &pid, &len) == 0) peer.pid = pid;
-#endif
-#endif
-  return peer;
-}
+Peer PeerOf(int fd) { return SocketPeer(fd); }
 
 ReadState ReadSome(int fd, Incoming* in) {
   // Room for a few fds so that "more than one" is seen as such (and closed);
@@ -255,12 +211,9 @@ size_t SendSome(int sock, const uint8_t* message, size_t length, size_t sent, in
 int Reopen(int fd) {
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0) Throw(errno, "fcntl");
-#ifdef __linux__
-  std::string proc = "/proc/self/fd/" + std::to_string(fd);
-  int fresh = open(proc.c_str(), (flags & O_ACCMODE) | O_CLOEXEC);
+  int fresh = ReopenFd(fd, flags & O_ACCMODE);
   if (fresh >= 0) return fresh;
   if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) Throw(errno, "open");
-#endif
 #ifdef F_DUPFD_CLOEXEC
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 #else
@@ -274,4 +227,4 @@ int Reopen(int fd) {
 }  // namespace fdpass
 }  // namespace memfile
 
-#endif
+#endif  // !_WIN32

@@ -13,16 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "platform.h"
+
 namespace memfile {
 namespace fdpass {
 
 constexpr size_t kMaxMessage = 65536;
 
-struct Peer {
-  int64_t pid = -1;  // -1 where the platform does not tell
-  int64_t uid = -1;
-  int64_t gid = -1;
-};
+using Peer = PeerCredentials;  // platform.h
 
 // socket + bind + listen on `path`, nonblocking and close-on-exec. The file's
 // device and inode are kept so the server removes only the file it made.

@@ -1,36 +1,20 @@
+// Whole-file copies (fileio.h). POSIX only; Windows' stand-ins are in
+// platform-win32.cc. The kernel copies themselves (copy_file_range, sendfile,
+// splice) come from platform.h, which reports ENOSYS where a system lacks one.
+#if !defined(_WIN32)
+
 #include "fileio.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "errors.h"
-
-#ifdef _WIN32
-
-namespace memfile {
-std::unique_ptr<Block> LoadBlock(int, Backing, const std::string&) { Throw(ENOTSUP, "read"); }
-std::unique_ptr<Block> LoadPath(const std::string&, Backing, const std::string&) {
-  Throw(ENOTSUP, "open", "fromFile needs a POSIX system");
-}
-SaveSource::SaveSource(Block&) { Throw(ENOTSUP, "write", "saveTo needs a POSIX system"); }
-SaveSource::~SaveSource() {}
-uint64_t SaveSource::WriteTo(int) const { Throw(ENOTSUP, "write"); }
-bool SaveSource::IsFile(int) const { return false; }
-uint64_t SavePath(const SaveSource&, const std::string&, int, unsigned) { Throw(ENOTSUP, "open"); }
-}  // namespace memfile
-
-#else
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#ifdef __linux__
-#include <sys/sendfile.h>
-#include <sys/syscall.h>
-#endif
 
 namespace memfile {
 
@@ -51,23 +35,16 @@ bool Unsupported(int err) {
          err == ESPIPE || err == EBADF || err == EPERM;
 }
 
-#ifdef __linux__
-ssize_t CopyFileRange(int in, loff_t* off_in, int out, loff_t* off_out, size_t len) {
-  // The raw syscall: glibc < 2.27 has no wrapper, and some emulate it in user space.
-  return syscall(SYS_copy_file_range, in, off_in, out, off_out, len, 0u);
-}
-#endif
 
 // The kernel copies `src` into `dst` (a private memfd / new shm file) from
 // `pos` on: copy_file_range, then sendfile, or splice for a pipe. Returns
 // where it stopped: EOF, or the first offset no kernel copy could handle.
 uint64_t KernelFill(int src, bool seekable, bool fifo, int dst, uint64_t expected) {
   uint64_t pos = 0;
-#ifdef __linux__
   if (seekable) {
     for (;;) {
-      loff_t in = static_cast<loff_t>(pos), out = static_cast<loff_t>(pos);
-      ssize_t r = CopyFileRange(src, &in, dst, &out, Chunk(expected > pos ? expected - pos : kMaxChunk));
+      int64_t in = static_cast<int64_t>(pos), out = static_cast<int64_t>(pos);
+      int64_t r = CopyFileRange(src, &in, dst, &out, Chunk(expected > pos ? expected - pos : kMaxChunk));
       if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
       if (r == 0) return pos;
       if (errno == EINTR) continue;
@@ -79,8 +56,8 @@ uint64_t KernelFill(int src, bool seekable, bool fifo, int dst, uint64_t expecte
     if (lseek(dst, static_cast<off_t>(pos), SEEK_SET) < 0) Throw(errno, "lseek");
     uint64_t start = pos;
     for (;;) {
-      off_t in = static_cast<off_t>(pos);
-      ssize_t r = sendfile(dst, src, &in, Chunk(expected > pos ? expected - pos : kMaxChunk));
+      int64_t in = static_cast<int64_t>(pos);
+      int64_t r = SendFile(dst, src, &in, Chunk(expected > pos ? expected - pos : kMaxChunk));
       if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
       if (r == 0) break;
       if (errno == EINTR) continue;
@@ -94,8 +71,8 @@ uint64_t KernelFill(int src, bool seekable, bool fifo, int dst, uint64_t expecte
   }
   if (fifo) {
     for (;;) {
-      loff_t out = static_cast<loff_t>(pos);
-      ssize_t r = splice(src, nullptr, dst, &out, kMaxChunk, SPLICE_F_MOVE);
+      int64_t out = static_cast<int64_t>(pos);
+      int64_t r = SpliceToFile(src, dst, &out, kMaxChunk);
       if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
       if (r == 0) return pos;
       if (errno == EINTR) continue;
@@ -103,9 +80,6 @@ uint64_t KernelFill(int src, bool seekable, bool fifo, int dst, uint64_t expecte
       Throw(errno, "splice");
     }
   }
-#else
-  (void)src, (void)seekable, (void)fifo, (void)dst, (void)expected;
-#endif
   return pos;
 }
 
@@ -243,10 +217,9 @@ uint64_t SaveSource::WriteTo(int dst) const {
   // copy_file_range and sendfile write at dst's file position (off_out NULL),
   // as fs.writeFile(fd) does; an O_APPEND dst refuses both and takes write().
   uint64_t pos = 0;
-#ifdef __linux__
   while (pos < size_) {
-    loff_t in = static_cast<loff_t>(pos);
-    ssize_t r = CopyFileRange(fd_, &in, dst, nullptr, Chunk(size_ - pos));
+    int64_t in = static_cast<int64_t>(pos);
+    int64_t r = CopyFileRange(fd_, &in, dst, nullptr, Chunk(size_ - pos));
     if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
     if (r == 0) return pos;  // another process shrank the source
     if (errno == EINTR) continue;
@@ -255,15 +228,14 @@ uint64_t SaveSource::WriteTo(int dst) const {
   }
   uint64_t start = pos;
   while (pos < size_) {
-    off_t in = static_cast<off_t>(pos);
-    ssize_t r = sendfile(dst, fd_, &in, Chunk(size_ - pos));
+    int64_t in = static_cast<int64_t>(pos);
+    int64_t r = SendFile(dst, fd_, &in, Chunk(size_ - pos));
     if (r > 0) { pos += static_cast<uint64_t>(r); continue; }
     if (r == 0) return pos;
     if (errno == EINTR) continue;
     if (Unsupported(errno) && pos == start) break;
     Throw(errno, "sendfile");
   }
-#endif
   std::vector<uint8_t> bounce(static_cast<size_t>(std::min<uint64_t>(kBounce, std::max<uint64_t>(size_ - pos, 1))));
   while (pos < size_) {
     size_t got = ReadAt(fd_, bounce.data(), static_cast<size_t>(std::min<uint64_t>(bounce.size(), size_ - pos)), pos);
@@ -304,4 +276,4 @@ uint64_t SavePath(const SaveSource& source, const std::string& path, int flags, 
 
 }  // namespace memfile
 
-#endif  // _WIN32
+#endif  // !_WIN32

@@ -6,11 +6,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "platform.h"
 #include "sigbus.h"
 
 namespace memfile {
-
-uint64_t PageSize();
 
 class Mapping {
  public:

@@ -1,27 +1,12 @@
+// The SIGBUS handler, the guarded copy and the registry of survivable
+// mappings (sigbus.h). POSIX only (sigaction, siglongjmp); Windows' stand-ins
+// are in platform-win32.cc.
+#if !defined(_WIN32)
+
 #include "sigbus.h"
 
 #include <cstring>
 #include <mutex>
-
-#ifdef _WIN32
-
-// Windows has no fd-backed shared memory here (only the heap backing), so
-// nothing can shrink under a mapping: plain copies, no regions.
-namespace memfile {
-struct Region {};
-void InstallFaultHandler() {}
-bool GuardedCopy(void* dst, const void* src, size_t n) {
-  std::memmove(dst, src, n);
-  return true;
-}
-Region* RegisterRegion(uint8_t*, size_t, int) { return nullptr; }
-void UnregisterRegion(Region*) {}
-void ForgetRegionFd(Region*) {}
-bool RegionTainted(const Region*) { return false; }
-bool InAnyRegion(const void*, size_t) { return false; }
-}  // namespace memfile
-
-#else
 
 #include <setjmp.h>
 #include <signal.h>
@@ -237,4 +222,4 @@ bool RegionTainted(const Region* region) {
 
 }  // namespace memfile
 
-#endif  // _WIN32
+#endif  // !_WIN32
