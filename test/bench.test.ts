@@ -47,7 +47,7 @@ bench.after(() => fs.rmSync(out, { recursive: true, force: true }));
 
 bench('exits 0, prints progress per case on stderr and the Markdown tables on stdout', () => {
   assert.is(run.code, 0, run.stderr);
-  for (const what of ['pread/pwrite 64 B', 'random 64 B reads', 'append', 'buffered', 'text', 'streams', 'sha256sum', 'peak RSS', 'files: load', 'files: save', 'files: peak RSS', 'fan-out']) {
+  for (const what of ['pread/pwrite 64 B', 'random 64 B reads', 'append', 'buffered', 'text', 'streams', 'sha256sum', 'peak RSS', 'files: load', 'files: save', 'files: peak RSS', 'codecs', 'fan-out']) {
     assert.ok(run.stderr.includes(what), `no progress line for ${what}`);
   }
   assert.ok(run.stdout.includes('| case | contender | median | min–max | vs best peer | vs limit |'));
@@ -64,7 +64,8 @@ bench('latest.json has every case and every contender', () => {
     'append-64', 'append-65536', 'buffered-read64', 'buffered-write64', 'text-iter', 'text-write', 'stream-read', 'stream-write', 'sha256sum', 'rss',
     'file-load', 'file-save', 'file-load-rss',
     'fanout-python-wall', 'fanout-python-cpu', 'fanout-workers-wall', 'fanout-workers-cpu',
-    'handle-read64', 'handle-write64', 'handle-iter', 'handle-wline']) {
+    'handle-read64', 'handle-write64', 'handle-iter', 'handle-wline',
+    'buffer-return-64', 'codec-decode-mixed', 'codec-decode-ascii', 'codec-decode-utf16le', 'codec-encode-utf8']) {
     assert.ok(ids.includes(id), `case ${id} missing`);
   }
   for (const who of ['memfile', 'limit (Buffer.copy)', 'growable Buffer', 'Buffer.concat', 'memfs', 'fs /dev/shm', 'fs on memfile fd',

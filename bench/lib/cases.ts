@@ -11,7 +11,7 @@ import { MemFile } from '../../ts/memfile';
 import { ConcatCollector, GrowableBuffer } from './peers';
 import { benchLines } from './text-data';
 import { HANDLE_CASES, PHASES } from './handle-child';
-import { CaseResult, Curve, fmtSize as fmt, interleave, KiB, Level, median, MiB, mibps, now, opsPerSec, progress, stat, Stat } from './measure';
+import { CaseResult, Curve, fmtSize as fmt, interleave, KiB, Level, median, MiB, mibps, now, opsPerSec, progress, stat, Stat, wallAndCpu } from './measure';
 
 export interface Config {
   level: Level;
@@ -364,17 +364,60 @@ export async function buffered(cfg: Config): Promise<CaseResult[]> {
         mf.close();
         return ops / s;
       }]);
+      // The raw handle under them (buffering 0): one block call per read/write.
+      read.splice(1, 0, ['memfile RawHandle (buffering 0)', () => {
+        const h = src.open('rb', { buffering: 0 });
+        const t = now();
+        let n = 0;
+        while (h.read(64).length) n++;
+        const s = (now() - t) / 1000;
+        h.close();
+        return n / s;
+      }]);
+      write.splice(1, 0, ['memfile RawHandle (buffering 0)', () => {
+        const mf = MemFile.from(Buffer.alloc(0));
+        const h = mf.open('wb', { buffering: 0 });
+        const t = now();
+        for (let i = 0; i < ops; i++) h.write(chunk);
+        const s = (now() - t) / 1000;
+        h.close();
+        mf.close();
+        return ops / s;
+      }]);
     }
     const note = canOpen ? undefined : 'MemFile.open() unavailable in this tree: memfile not measured';
     return [
       { id: 'buffered-read64', group: 'buffered', title: `buffered read(64) over ${fmt(cfg.bufferedBytes)}`, unit: 'Mops/s', results: (await interleave(cfg.runs, read)).map(mops), note },
       { id: 'buffered-write64', group: 'buffered', title: `buffered write(64), ${fmt(cfg.bufferedBytes)}`, unit: 'Mops/s', results: (await interleave(cfg.runs, write)).map(mops), note },
+      await bufferReturn(cfg),
     ];
   } finally {
     src.close();
     rm(shm);
     rm(shmOut);
   }
+}
+
+// Ways to return a fresh 64-byte Buffer from an internal buffer: the cost a buffered read(64)
+// cannot avoid, for reference beside it.
+async function bufferReturn(cfg: Config): Promise<CaseResult> {
+  const src = Buffer.alloc(8192, 1);
+  const ops = cfg.level === 'full' ? 4_000_000 : cfg.level === 'quick' ? 1_000_000 : 50_000;
+  let sink = 0;
+  const loop = (body: (p: number) => Uint8Array) => (): number => {
+    const t = now();
+    for (let i = 0; i < ops; i++) sink += body((i & 127) * 64).length;
+    return ops / ((now() - t) / 1000);
+  };
+  const res = await interleave(cfg.runs, [
+    ['allocUnsafe + buf.copy', loop((p) => { const o = Buffer.allocUnsafe(64); src.copy(o, 0, p, p + 64); return o; })],
+    ['allocUnsafe + set(subarray)', loop((p) => { const o = Buffer.allocUnsafe(64); o.set(src.subarray(p, p + 64)); return o; })],
+    ['Uint8Array.prototype.slice', loop((p) => Uint8Array.prototype.slice.call(src, p, p + 64))],
+    ['allocUnsafe + byte loop', loop((p) => { const o = Buffer.allocUnsafe(64); for (let k = 0; k < 64; k++) o[k] = src[p + k]; return o; })],
+  ]);
+  if (sink < 0) progress(String(sink));
+  const mops = (s: Stat): Stat => ({ ...s, median: s.median / 1e6, min: s.min / 1e6, max: s.max / 1e6, samples: s.samples.map((v) => v / 1e6) });
+  return { id: 'buffer-return-64', group: 'buffered', title: 'returning a fresh 64-byte Buffer (reference)', unit: 'Mops/s', results: res.map(mops) };
 }
 
 // ---------------------------------------------------------------- text lines
@@ -411,6 +454,14 @@ export async function text(cfg: Config): Promise<CaseResult[]> {
         const t = now();
         let n = 0;
         for (const _ of h) n++;
+        const s = (now() - t) / 1000;
+        h.close();
+        return n / s;
+      }], ['memfile readline()', () => {
+        const h = src.open('r');
+        const t = now();
+        let n = 0;
+        while (h.readline() !== '') n++;
         const s = (now() - t) / 1000;
         h.close();
         return n / s;
@@ -509,7 +560,10 @@ export async function streams(cfg: Config): Promise<CaseResult[]> {
   progress(`streams over ${fmt(cfg.streamBytes)}`);
   const total = cfg.streamBytes;
   const data = pattern(total);
-  const src = MemFile.from(data);
+  const src = MemFile.from(data); // fd never asked for
+  const exposed = MemFile.from(data);
+  void exposed.fd; // handed out: the size is the kernel's, asked per chunk
+  const inPlace = MemFile.from(data); // 'r+' target: every page exists already
   const shm = shmPath('streams');
   const shmOut = shmPath('streams-out');
   fs.writeFileSync(shm, data);
@@ -519,11 +573,19 @@ export async function streams(cfg: Config): Promise<CaseResult[]> {
   try {
     const read = await interleave(cfg.runs, [
       ['memfile', () => timed(() => pipeline(src.createReadStream(), nullSink()))],
+      ['memfile (fd exposed)', () => timed(() => pipeline(exposed.createReadStream(), nullSink()))],
+      ['memfile (1 MiB chunks)', () => timed(() => pipeline(src.createReadStream({ highWaterMark: MiB }), nullSink()))],
+      ['memfile stream() reader', () => timed(async () => {
+        const reader = src.stream().getReader();
+        while (!(await reader.read()).done);
+      })],
+      ['memfile Readable.fromWeb(stream())', () => timed(() => pipeline(Readable.fromWeb(src.stream() as never), nullSink()))],
       ['fs /dev/shm', () => timed(() => pipeline(fs.createReadStream(shm), nullSink()))],
       ['memfs', () => timed(() => pipeline(vol.createReadStream('/f') as unknown as Readable, nullSink()))],
     ]);
     const write = await interleave(cfg.runs, [
       ['memfile', async () => { const mf = MemFile.from(Buffer.alloc(0)); const r = await timed(() => pipeline(chunks(total), mf.createWriteStream())); mf.close(); return r; }],
+      ["memfile ('r+': pages in place)", () => timed(() => pipeline(chunks(total), inPlace.createWriteStream({ flags: 'r+' })))],
       ['fs /dev/shm', async () => { const r = await timed(() => pipeline(chunks(total), fs.createWriteStream(shmOut))); rm(shmOut); return r; }],
       ['memfs', async () => { const r = await timed(() => pipeline(chunks(total), vol.createWriteStream('/out') as unknown as Writable)); vol.unlinkSync('/out'); return r; }],
     ]);
@@ -533,6 +595,8 @@ export async function streams(cfg: Config): Promise<CaseResult[]> {
     ];
   } finally {
     src.close();
+    exposed.close();
+    inPlace.close();
     rm(shm);
     rm(shmOut);
     vol.reset();
@@ -558,15 +622,28 @@ export async function sha(cfg: Config): Promise<CaseResult[]> {
   const mf = MemFile.from(data);
   const tmp = path.join(os.tmpdir(), `memfile-bench-${process.pid}.bin`);
   const hashes = new Set<string>();
-  const timed = async (fn: () => Promise<string>): Promise<number> => { const t = now(); hashes.add(await fn()); return mibps(total, now() - t); };
+  const cpu = new Map<string, number[]>();
+  const timed = (who: string, fn: () => Promise<string>) => async (): Promise<number> => {
+    const { ms, cpuMs, value } = await wallAndCpu(fn);
+    hashes.add(value);
+    cpu.set(who, [...(cpu.get(who) ?? []), cpuMs]);
+    return mibps(total, ms);
+  };
   try {
     const res = await interleave(cfg.runs, [
-      ['memfile', () => timed(() => sha256sum(['/dev/fd/3'], ['ignore', 'pipe', 'inherit', mf.fd]))],
-      ['stdin pipe', () => timed(() => sha256sum(['-'], ['pipe', 'pipe', 'inherit'], data))],
-      ['temp file', () => timed(async () => { fs.writeFileSync(tmp, data); const h = await sha256sum([tmp], ['ignore', 'pipe', 'inherit']); rm(tmp); return h; })],
+      ['memfile', timed('memfile', () => sha256sum(['/dev/fd/3'], ['ignore', 'pipe', 'inherit', mf.fd]))],
+      ['memfile (MemFile.from + fd)', timed('memfile (MemFile.from + fd)', async () => {
+        const file = MemFile.from(data); // the bytes copied in first
+        const h = await sha256sum(['/dev/fd/3'], ['ignore', 'pipe', 'inherit', file.fd]);
+        file.close();
+        return h;
+      })],
+      ['stdin pipe', timed('stdin pipe', () => sha256sum(['-'], ['pipe', 'pipe', 'inherit'], data))],
+      ['temp file', timed('temp file', async () => { fs.writeFileSync(tmp, data); const h = await sha256sum([tmp], ['ignore', 'pipe', 'inherit']); rm(tmp); return h; })],
     ]);
     if (hashes.size !== 1) throw new Error(`sha256sum disagreed across transports: ${[...hashes].join(', ')}`);
-    return [{ id: 'sha256sum', group: 'child', title: `${fmt(total)} to sha256sum (end to end; temp file in ${os.tmpdir()} includes writing it)`, unit: 'MiB/s', results: res }];
+    const note = `parent CPU, median ms: ${res.map((r) => `${r.contender} ${median(cpu.get(r.contender)!).toFixed(1)}`).join(', ')}`;
+    return [{ id: 'sha256sum', group: 'child', title: `${fmt(total)} to sha256sum (end to end; temp file in ${os.tmpdir()} includes writing it)`, unit: 'MiB/s', results: res, note }];
   } finally {
     mf.close();
     rm(tmp);

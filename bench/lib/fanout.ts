@@ -239,18 +239,3 @@ export async function fanout(level: Level, requestedRuns: number): Promise<CaseR
     fs.rmSync(shm, { force: true });
   }
 }
-
-/** `node --expose-gc --import tsx bench/lib/fanout.ts [--quick|--smoke]`: this case alone. */
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const level: Level = argv.includes('--smoke') ? 'smoke' : argv.includes('--quick') ? 'quick' : 'full';
-  fanout(level, 5).then((cases) => {
-    for (const c of cases) {
-      process.stdout.write(`\n${c.title}\n`);
-      for (const r of c.results) process.stdout.write(`  ${r.contender.padEnd(28)} ${r.median.toFixed(3)} s  (${r.min.toFixed(3)}–${r.max.toFixed(3)})\n`);
-    }
-  }, (e) => {
-    process.stderr.write(`${(e as Error).stack}\n`);
-    process.exit(1);
-  });
-}

@@ -90,3 +90,13 @@ export function fmtSize(n: number): string {
   if (n >= KiB && n % KiB === 0) return `${n / KiB} KiB`;
   return `${n} B`;
 }
+
+/** Wall time and this process's own CPU time (user + system) of one run of fn, in ms. */
+export async function wallAndCpu<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const cpu = process.cpuUsage();
+  const t = now();
+  const value = await fn();
+  const ms = now() - t;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, value };
+}
