@@ -1,5 +1,5 @@
 // Linux memfd seals by name (README, API: seal() and seals). The bits are F_SEAL_*'s own
-// values (native/backing.h kSeal*), so they cross to native code unchanged.
+// values (native/platform.h kSeal*), so they cross to native code unchanged.
 import { invalidArgType, invalidArgValue } from './errors';
 import { given } from './validate';
 
