@@ -453,29 +453,41 @@ test('bad seeks: nonzero relative → ERR_INVALID_ARG_VALUE, negative → EINVAL
 
 test('tell()/seek(tell()) when a multi-byte character straddles the 8 KiB chunk, as CPython', () => {
   // 'a' * 8191 + '€…': the euro sign's three bytes cross the first chunk's end, so
-  // tell() after reading past it must count the decoder's pending bytes exactly.
+  // tell() after reading past it must count the decoder's pending bytes exactly. CPython
+  // gives the tell() value (a plain byte offset here), the text after seek(tell()) on the
+  // same handle, and the text after seeking a fresh handle to that cookie.
   const text = 'a'.repeat(8191) + '€bcdef\n' + 'x€y\n';
   const sizes = [8190, 8191, 8192, 8193, 8194, 8197];
   const script = `
 import io, json, sys
 text, sizes = json.loads(sys.stdin.read())
+data = text.encode('utf-8')
 out = []
-for n in sizes:
-    f = io.TextIOWrapper(io.BytesIO(text.encode('utf-8')), encoding='utf-8', newline='')
-    head = f.read(n)
-    f.seek(f.tell())
-    out.append([head, f.read()])
+for newline in [None, '']:
+    for n in sizes:
+        f = io.TextIOWrapper(io.BytesIO(data), encoding='utf-8', newline=newline)
+        head = f.read(n)
+        cookie = f.tell()
+        f.seek(cookie)
+        g = io.TextIOWrapper(io.BytesIO(data), encoding='utf-8', newline=newline)
+        g.seek(cookie)
+        out.append([head, cookie, f.read(), g.read()])
 print(json.dumps(out))`;
-  const expected = JSON.parse(python(script, JSON.stringify([text, sizes]))) as [string, string][];
+  const expected = JSON.parse(python(script, JSON.stringify([text, sizes]))) as unknown[][];
   const file = MemFile.from(text);
-  sizes.forEach((n, i) => {
-    const r = file.open('r', { newline: '' });
+  const ours = ([null, ''] as const).flatMap((newline) => sizes.map((n) => {
+    const r = file.open('r', { newline });
     const head = r.read(n);
     const cookie = r.tell();
     assert.is(r.seek(cookie), cookie);
-    assert.equal([head, r.read()], expected[i], `read(${n}), seek(tell())`);
+    const fresh = file.open('r', { newline });
+    fresh.seek(cookie);
+    const row = [head, cookie, r.read(), fresh.read()];
     r.close();
-  });
+    fresh.close();
+    return row;
+  }));
+  assert.equal(ours, expected, 'read(n), tell(), seek(tell()), read() — and a fresh handle seeking to that tell()');
   file.close();
 });
 test.run();
