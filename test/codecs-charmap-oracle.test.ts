@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { lookupCodec, type ErrorsMode } from '../ts/codecs';
 import { CHARMAPS } from '../ts/codecs/charmaps';
 import { MemFile } from '../ts/index';
-import { throwsCode } from './helpers/assert-error';
+import { throwsCode } from './helpers';
 
 const test = suite('codecs: single-byte code pages = CPython');
 

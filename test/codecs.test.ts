@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lookupCodec, validateErrors, type ErrorsMode, type IncrementalDecoder } from '../ts/codecs';
+import { prng, seedFrom, type Rng } from './helpers';
 
 const PY = String.raw`
 import sys, json, codecs
@@ -153,39 +154,32 @@ function verify(cases: Case[]): void {
 }
 
 // ---- seeded generators ----
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+// CODECS_SEED: a number replays, 'random' explores (each generator adds its own offset).
+const SEED = seedFrom('CODECS_SEED', 0);
+const rng = (offset: number): Rng => prng(SEED + offset);
 
 const CHARS = ['a', 'Z', '\n', '\0', '?', '\x7f', '\x80', '\x9f', '\xe9', '\xff', '\u0100', '\u20ac', '\ufeff',
   '\ufffd', '\uffff', '\ud7ff', '\ue000', '\u{1f600}', '\u{10ffff}', '\u{10000}', '\ud800', '\udbff', '\udc00', '\udfff'];
 
-function randomBytes(r: () => number, utf16: boolean): number[] {
+function randomBytes(r: Rng, utf16: boolean): number[] {
   const out: number[] = [];
-  const n = int(r, 0, 14);
+  const n = r.int(0, 14);
   while (out.length < n) {
-    const k = r();
-    if (k < 0.2) out.push(int(r, 0, 0x7f));
-    else if (k < 0.4) out.push(int(r, 0x80, 0xbf));
-    else if (k < 0.55) out.push(pick(r, [0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf4, 0xf5, 0xff, 0xfe]));
-    else if (k < 0.65) out.push(...pick(r, [[0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff], [0xed, 0xa0, 0x80], [0xe0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80]]));
-    else if (k < 0.8 && utf16) out.push(...pick(r, [[0x00, 0xd8], [0xff, 0xdb], [0x00, 0xdc], [0xd8, 0x00], [0xdc, 0x00], [0x3d, 0xd8, 0x00, 0xde], [0xd8, 0x3d, 0xde, 0x00]]));
-    else out.push(...Buffer.from(pick(r, CHARS.slice(0, 19)), 'utf8'));
+    const k = r.next();
+    if (k < 0.2) out.push(r.int(0, 0x7f));
+    else if (k < 0.4) out.push(r.int(0x80, 0xbf));
+    else if (k < 0.55) out.push(r.pick([0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf4, 0xf5, 0xff, 0xfe]));
+    else if (k < 0.65) out.push(...r.pick([[0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff], [0xed, 0xa0, 0x80], [0xe0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80]]));
+    else if (k < 0.8 && utf16) out.push(...r.pick([[0x00, 0xd8], [0xff, 0xdb], [0x00, 0xdc], [0xd8, 0x00], [0xdc, 0x00], [0x3d, 0xd8, 0x00, 0xde], [0xd8, 0x3d, 0xde, 0x00]]));
+    else out.push(...Buffer.from(r.pick(CHARS.slice(0, 19)), 'utf8'));
   }
   return out;
 }
 
-function randomSplits(r: () => number, n: number): number[] {
-  const k = int(r, 0, 3);
+function randomSplits(r: Rng, n: number): number[] {
+  const k = r.int(0, 3);
   const s = new Set<number>();
-  for (let i = 0; i < k; i++) s.add(int(r, 0, n));
+  for (let i = 0; i < k; i++) s.add(r.int(0, n));
   return [...s].sort((a, b) => a - b);
 }
 
@@ -199,11 +193,11 @@ test('decode: random bytes, every encoding and errors mode, random split points'
     for (const errors of MODES) {
       for (let i = 0; i < 200; i++) {
         const bytes = randomBytes(r, enc.startsWith('utf-16'));
-        if (enc === 'utf-16' && r() < 0.6) bytes.unshift(...pick(r, [[0xff, 0xfe], [0xfe, 0xff]]));
-        if (enc === 'utf-8-sig' && r() < 0.5) bytes.unshift(0xef, 0xbb, 0xbf);
+        if (enc === 'utf-16' && r.next() < 0.6) bytes.unshift(...r.pick([[0xff, 0xfe], [0xfe, 0xff]]));
+        if (enc === 'utf-8-sig' && r.next() < 0.5) bytes.unshift(0xef, 0xbb, 0xbf);
         const splits = randomSplits(r, bytes.length);
-        const swap = r() < 0.3 ? int(r, 0, splits.length) : undefined;
-        cases.push({ op: 'decode', enc, errors, hex: Buffer.from(bytes).toString('hex'), splits, final: r() < 0.8, swap });
+        const swap = r.next() < 0.3 ? r.int(0, splits.length) : undefined;
+        cases.push({ op: 'decode', enc, errors, hex: Buffer.from(bytes).toString('hex'), splits, final: r.next() < 0.8, swap });
       }
     }
   }
@@ -231,9 +225,9 @@ test('encode: random strings with lone surrogates, astral and out-of-range chara
   for (const enc of ENCODINGS) {
     for (const errors of MODES) {
       for (let i = 0; i < 120; i++) {
-        const pieces = Array.from({ length: int(r, 1, 3) }, () =>
-          Array.from({ length: int(r, 0, 6) }, () => pick(r, CHARS)).join(''));
-        const setstate = (enc === 'utf-16' || enc === 'utf-8-sig') && r() < 0.3 ? 0 : undefined;
+        const pieces = Array.from({ length: r.int(1, 3) }, () =>
+          Array.from({ length: r.int(0, 6) }, () => r.pick(CHARS)).join(''));
+        const setstate = (enc === 'utf-16' || enc === 'utf-8-sig') && r.next() < 0.3 ? 0 : undefined;
         cases.push({ op: 'encode', enc, errors, pieces, setstate });
       }
     }
@@ -246,9 +240,9 @@ test('decode: large chunks take the fast path and still match CPython', () => {
   const cases: Case[] = [];
   for (const enc of ENCODINGS) {
     for (const errors of MODES) {
-      const text = Array.from({ length: 3000 }, () => pick(r, CHARS.slice(0, 19))).join('');
+      const text = Array.from({ length: 3000 }, () => r.pick(CHARS.slice(0, 19))).join('');
       const bytes = [...Buffer.from(text, enc.startsWith('utf-16') ? 'utf16le' : 'utf8')];
-      if (r() < 0.5) bytes[int(r, 0, bytes.length - 1)] = 0xff; // one bad byte somewhere
+      if (r.next() < 0.5) bytes[r.int(0, bytes.length - 1)] = 0xff; // one bad byte somewhere
       cases.push({ op: 'decode', enc, errors, hex: Buffer.from(bytes).toString('hex'), splits: randomSplits(r, bytes.length), final: true, swap: 1 });
     }
   }
@@ -323,7 +317,7 @@ function legacyCases(enc: string, alphabet: string, seed: number): { op: 'encode
   const chars = [...alphabet];
   return Array.from({ length: 200 }, () => ({
     op: 'encode' as const, enc, errors: 'strict' as const,
-    pieces: [Array.from({ length: int(r, 0, 12) }, () => pick(r, chars)).join('')],
+    pieces: [Array.from({ length: r.int(0, 12) }, () => r.pick(chars)).join('')],
   }));
 }
 

@@ -106,9 +106,9 @@ test('run-tests.js: FORCE_COLOR=1 gives colour, NO_COLOR overrides it; a pattern
   assert.is(plain.status, 0, plain.out.slice(-2000));
   // eslint-disable-next-line no-control-regex
   assert.not.match(plain.out, /\x1b\[/);
-  const none = run(process.execPath, ['scripts/run-tests.js', 'attach-read'], env); // a fixture's name only
+  const none = run(process.execPath, ['scripts/run-tests.js', 'truncate-race'], env); // a fixture's name only
   assert.is(none.status, 2, none.out);
-  assert.match(none.out, 'no suite matches "attach-read"; suites: ');
+  assert.match(none.out, 'no suite matches "truncate-race"; suites: ');
 });
 
 test.run();

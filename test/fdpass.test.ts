@@ -4,18 +4,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemFile, MemFileServer, type Sender } from '../ts/index';
-import { fdCount } from './helpers/assert-error';
+import { fdCount, fixture, rejectsCode, seededBytes } from './helpers';
 
 const test = suite('fdpass');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memfile-fdpass-'));
 let serial = 0;
 const socketPath = (): string => path.join(dir, `s${serial++}.sock`);
-const fixture = (name: string): string => path.join(__dirname, 'fixtures', name);
 
 type Received = { file: MemFile; from: Sender };
 type Dropped = { error: NodeJS.ErrnoException; from: Sender };
@@ -81,18 +80,6 @@ function lineFrom(child: ChildProcess, prefix: string): Promise<string> {
     child.stdout!.on('data', onData);
     child.on('close', () => reject(new Error(`child ended before "${prefix}": ${seen}`)));
   });
-}
-
-async function rejectsCode(promise: Promise<unknown>, Class: new (...a: never[]) => Error, code: string): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof Class, `expected ${Class.name}, got ${String(error)}`);
-    assert.is((error as { code?: string }).code, code, String(error));
-    return error as Error;
-  }
-  assert.unreachable(`expected a rejection with ${code}`);
-  throw new Error('unreachable');
 }
 
 const PY_SEND = `
@@ -218,7 +205,7 @@ test('Node → Node in one process: sealed stays sealed, 65536-byte message, def
   const inbox = new Inbox();
   const file = MemFile.from('abc', { name: 'naïve name' });
   file.seal(['write', 'shrink']);
-  const big = randomBytes(65536);
+  const big = seededBytes(65536, 'fdpass 1');
   // Sender and receiver share one thread: any blocking wait would hang here.
   await Promise.all([MemFile.send(inbox.path, file, big), MemFile.send(inbox.path, file)]);
   await inbox.until(() => inbox.files.length === 2, 'two files');
@@ -327,7 +314,7 @@ sys.stdin.readline()
 test('200 sends while the event loop keeps ticking; fd table flat afterwards', async () => {
   const before = fdCount();
   const inbox = new Inbox();
-  const file = MemFile.from(randomBytes(4096));
+  const file = MemFile.from(seededBytes(4096, 'fdpass 2'));
   let ticks = 0;
   const timer = setInterval(() => {
     ticks++;

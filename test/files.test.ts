@@ -4,13 +4,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MemFile } from '../ts/index';
-import { fdCount, throwsCode } from './helpers/assert-error';
+import { errorOf, fdCount, seededBytes, throwsCode } from './helpers';
 
 const test = suite('files');
 const PAGE = 4096;
@@ -55,12 +54,9 @@ async function settledFdCount(): Promise<number> {
 }
 
 function syncError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error(`expected ${fn.toString()} to throw`);
+  const e = errorOf(fn);
+  if (e === undefined) throw new Error(`expected ${fn.toString()} to throw`);
+  return e;
 }
 
 async function asyncError(fn: () => Promise<unknown>): Promise<unknown> {
@@ -77,7 +73,7 @@ async function asyncError(fn: () => Promise<unknown>): Promise<unknown> {
 // ---------------------------------------------------------------- round trips
 test('byte-exact round trips, every backing, sync and async, tmpfs and disk: 0 B, 1 B, page ± 1', async () => {
   for (const size of [0, 1, PAGE - 1, PAGE, PAGE + 1, 3 * PAGE + 7]) {
-    const data = randomBytes(size);
+    const data = seededBytes(size, 'files 1');
     for (const [where, dir] of Object.entries(dirs)) {
       const src = path.join(dir, `rt-${size}.bin`);
       fs.writeFileSync(src, data);
@@ -104,7 +100,7 @@ test('byte-exact round trips, every backing, sync and async, tmpfs and disk: 0 B
 });
 
 test('64 MiB round trip, sync from disk and async from tmpfs, content checked byte for byte', async () => {
-  const data = randomBytes(64 << 20);
+  const data = seededBytes(64 << 20, 'files 2');
   const onDisk = disk('big.bin');
   const onTmpfs = path.join(dirs.tmpfs, 'big.bin');
   fs.writeFileSync(onDisk, data);
@@ -141,7 +137,7 @@ test('a sparse file loads with its holes as zeros and its exact size; saving wri
 });
 
 test('a loaded private memfd is a normal MemFile: size, appends, views, and mf.fd starts at offset 0', () => {
-  const data = randomBytes(3 * PAGE + 11);
+  const data = seededBytes(3 * PAGE + 11, 'files 3');
   const src = disk('normal.bin');
   fs.writeFileSync(src, data);
   const mf = MemFile.fromFileSync(src);
@@ -204,7 +200,7 @@ test('/proc files, whose st_size is 0, load their real content', async () => {
 });
 
 test('a FIFO is read to its end (it has no offset 0); so is a pipe fd', async () => {
-  const data = randomBytes(300_000); // more than a pipe holds
+  const data = seededBytes(300_000, 'files 4'); // more than a pipe holds
   const src = disk('fifo-src.bin');
   fs.writeFileSync(src, data);
   const fifo = disk('fifo');
@@ -256,7 +252,7 @@ test('an fd is read from offset 0 and its position is left where it was (sync an
 });
 
 test('the caller may close its fd while fromFile(fd) is in flight (a dup is read)', async () => {
-  const data = randomBytes(8 << 20);
+  const data = seededBytes(8 << 20, 'files 5');
   const src = disk('fd-close.bin');
   fs.writeFileSync(src, data);
   const fd = fs.openSync(src, 'r');
@@ -410,7 +406,7 @@ test('a full tmpfs (ENOSPC), a read-only mount (EROFS) and RLIMIT_FSIZE (EFBIG) 
   mounts.push(ro);
   const before = await settledFdCount();
   for (const backing of BACKINGS) {
-    const mf = MemFile.from(randomBytes(3 << 20), { backing });
+    const mf = MemFile.from(seededBytes(3 << 20, 'files 6'), { backing });
     const full = path.join(mnt, `full-${backing}`);
     const e1 = syncError(() => mf.saveToSync(full)) as SysErr;
     assert.is(e1.code, 'ENOSPC', `${backing}: ${e1.message}`);
@@ -425,7 +421,7 @@ test('a full tmpfs (ENOSPC), a read-only mount (EROFS) and RLIMIT_FSIZE (EFBIG) 
   assert.is(await settledFdCount(), before, 'no fd leaked on the failures');
   // RLIMIT_FSIZE binds memfds too: a child over its limit gets EFBIG (SIGXFSZ is ignored by Node).
   const src = disk('fsize.bin');
-  fs.writeFileSync(src, randomBytes(4 << 20));
+  fs.writeFileSync(src, seededBytes(4 << 20, 'files 7'));
   const script = `
 const { MemFile } = require(${JSON.stringify(path.join(root, 'ts', 'index'))});
 const { execFileSync } = require('node:child_process');
@@ -505,7 +501,7 @@ test('bad arguments: ERR_INVALID_ARG_TYPE / _VALUE / ERR_OUT_OF_RANGE, thrown by
 // ---------------------------------------------------------------- event loop
 test('the promise forms leave the event loop running: timers tick during a 128 MiB load and save (and not during the sync forms)', async () => {
   const src = disk('loop.bin');
-  fs.writeFileSync(src, randomBytes(128 << 20));
+  fs.writeFileSync(src, seededBytes(128 << 20, 'files 8'));
   let ticks = 0;
   const timer = setInterval(() => ticks++, 1);
   try {
@@ -534,7 +530,7 @@ test('the promise forms leave the event loop running: timers tick during a 128 M
 // ---------------------------------------------------------------- lifetime and hostile peers
 test('no fd leaks over many loads and saves, failed ones included', async () => {
   const src = disk('leak.bin');
-  fs.writeFileSync(src, randomBytes(10_000));
+  fs.writeFileSync(src, seededBytes(10_000, 'files 9'));
   const before = await settledFdCount();
   for (let i = 0; i < 50; i++) {
     const mf = i % 2 ? MemFile.fromFileSync(src) : await MemFile.fromFile(src, { backing: BACKINGS[i % 3] });

@@ -5,17 +5,9 @@ import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BufferedRandom, BufferedReader, BufferedWriter, MemFile, RawHandle, TextHandle } from '../ts/index';
+import { codeOf as code } from './helpers';
 
 const CONTENT = Buffer.from('Hello, world!\nSecond line\nThird');
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
 
 for (const buffering of [0, -1, 3]) {
   const label = buffering === 0 ? 'raw' : `buffered(${buffering})`;

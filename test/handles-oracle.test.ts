@@ -1,16 +1,16 @@
-// Binary handles against CPython's open(): seeded random op scripts over every
-// binary mode × buffering (raw, tiny buffers, default) × initial bytes; every
-// op's outcome, what a second reader sees, and the final bytes must match.
+// Binary handles against CPython's open() (the runner: helpers/oracle.ts): seeded random op
+// scripts over every binary mode × buffering (raw, tiny buffers, default) × initial bytes; every
+// op's outcome, what a second reader sees, and the final bytes must match. ORACLE_SEED replays a
+// printed seed or, set to 'random', explores; ORACLE_SCRIPTS sets the count.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compareAll, oracleSeed, describeMismatch, firstDifference, prng, runOurs, runPython, type Arg, type Op, type Script } from './helpers/oracle-runner';
+import { prng, seedFrom, type Rng } from './helpers';
+import { describeMismatch, findMismatch, firstDifference, runOurs, runPython, type Arg, type Op, type Script } from './helpers/oracle';
 
 const MODES = ['rb', 'br', 'wb', 'ab', 'xb', 'rb+', 'r+b', 'wb+', 'ab+', 'xb+', '+bw'] as const;
 const BUFFERINGS = [0, 1, 2, 3, 7, 16, -1, undefined] as const;
 const ALPHABET = Buffer.from('ab\n\n\r\x00\xff\xe9xyz\n');
 const SCRIPTS = Number(process.env.ORACLE_SCRIPTS ?? 800);
-
-type Rng = ReturnType<typeof prng>;
 
 function bytes(r: Rng, max: number): { b: string } {
   const n = r.int(0, max);
@@ -29,24 +29,24 @@ function size(r: Rng): Arg {
 
 function randomOp(r: Rng, raw: boolean): Op {
   const ops: Array<[number, () => Op]> = [
-    [6, () => ({ op: 'write', args: [bytes(r, r.next() < 0.8 ? 6 : 24)] })],
-    [5, () => ({ op: 'read', args: r.next() < 0.15 ? [] : [size(r)] })],
-    [3, () => ({ op: 'readline', args: r.next() < 0.5 ? [] : [size(r)] })],
-    [1, () => ({ op: 'readlines', args: r.next() < 0.5 ? [] : [r.int(0, 12)] })],
-    [2, () => ({ op: 'readinto', args: [r.int(0, 20)] })],
-    [4, () => ({ op: 'seek', args: [r.int(-4, 24), r.pick([0, 0, 1, 2])] })],
-    [3, () => ({ op: 'tell' })],
-    [1, () => ({ op: 'truncate', args: r.next() < 0.5 ? [] : [r.int(0, 24)] })],
-    [2, () => ({ op: 'flush' })],
-    [3, () => ({ op: 'peer' })],
-    [1, () => ({ op: 'writelines', args: [[bytes(r, 4), bytes(r, 4)]] })],
-    [1, () => ({ op: 'iter' })],
-    [1, () => ({ op: 'attrs' })],
+    [6, () => ['write', bytes(r, r.next() < 0.8 ? 6 : 24)]],
+    [5, () => (r.next() < 0.15 ? ['read'] : ['read', size(r)])],
+    [3, () => (r.next() < 0.5 ? ['readline'] : ['readline', size(r)])],
+    [1, () => (r.next() < 0.5 ? ['readlines'] : ['readlines', r.int(0, 12)])],
+    [2, () => ['readinto', r.int(0, 20)]],
+    [4, () => ['seek', r.int(-4, 24), r.pick([0, 0, 1, 2])]],
+    [3, () => ['tell']],
+    [1, () => (r.next() < 0.5 ? ['truncate'] : ['truncate', r.int(0, 24)])],
+    [2, () => ['flush']],
+    [3, () => ['peer']],
+    [1, () => ['writelines', [bytes(r, 4), bytes(r, 4)]]],
+    [1, () => ['iter']],
+    [1, () => ['attrs']],
   ];
-  if (raw) ops.push([1, () => ({ op: 'readall' })]);
+  if (raw) ops.push([1, () => ['readall']]);
   else {
-    ops.push([2, () => ({ op: 'read1', args: r.next() < 0.2 ? [] : [size(r)] })]);
-    ops.push([2, () => ({ op: 'peek', args: r.next() < 0.3 ? [] : [r.int(0, 8)] })]);
+    ops.push([2, () => (r.next() < 0.2 ? ['read1'] : ['read1', size(r)])]);
+    ops.push([2, () => (r.next() < 0.3 ? ['peek'] : ['peek', r.int(0, 8)])]);
   }
   const total = ops.reduce((s, [w]) => s + w, 0);
   let x = r.next() * total;
@@ -63,28 +63,29 @@ function randomScript(r: Rng, i: number): Script {
   const buffering = BUFFERINGS[Math.floor(i / MODES.length) % BUFFERINGS.length];
   const raw = buffering === 0;
   const initial = r.next() < 0.2 ? { b: '' } : bytes(r, 30);
-  const ops: Op[] = [{ op: 'attrs' }];
+  const ops: Op[] = [['attrs']];
   const n = r.int(1, 24);
   for (let k = 0; k < n; k++) ops.push(randomOp(r, raw));
-  if (r.next() < 0.1) ops.push({ op: 'close' }, randomOp(r, raw), { op: 'attrs' });
+  if (r.next() < 0.1) ops.push(['close'], randomOp(r, raw), ['attrs']);
   return { mode, options: buffering === undefined ? {} : { buffering }, initial: initial.b, ops };
 }
 
-test(`${SCRIPTS} random binary scripts behave exactly as CPython's open()`, () => {
-  const seed = oracleSeed(process.env.ORACLE_SEED, 20261203);
-  const r = prng(seed);
+const SEED = seedFrom('ORACLE_SEED', 20261203);
+
+test(`${SCRIPTS} random binary scripts behave exactly as CPython's open() (seed ${SEED})`, () => {
+  const r = prng(SEED);
   const scripts = Array.from({ length: SCRIPTS }, (_, i) => randomScript(r, i));
-  const mismatch = compareAll(scripts);
-  if (mismatch !== null) assert.unreachable(describeMismatch(mismatch, seed));
+  const mismatch = findMismatch('binary', scripts);
+  if (mismatch !== null) assert.unreachable(describeMismatch(mismatch, SEED, 'ORACLE_SEED'));
 });
 
 test('the comparison sees a difference in one op, the final bytes and the open outcome', () => {
   const script: Script = {
     mode: 'rb+', options: { buffering: 3 }, initial: Buffer.from('abc\ndef').toString('hex'),
-    ops: [{ op: 'read', args: [2] }, { op: 'write', args: [{ b: '5a' }] }, { op: 'readline' }],
+    ops: [['read', 2], ['write', { b: '5a' }], ['readline']],
   };
-  const theirs = runPython([script])[0];
-  const ours = runOurs(script);
+  const theirs = runPython('binary', [script])[0];
+  const ours = runOurs('binary', script);
   assert.is(firstDifference(ours, theirs), null);
   assert.equal(theirs.ops[2], { ok: { b: Buffer.from('\n').toString('hex') } });
   assert.is(theirs.final, Buffer.from('abZ\ndef').toString('hex'));
@@ -98,13 +99,13 @@ test('append + read: read(-1) returns the buffered head taken before pending wri
   // returns the read-ahead first, then flushes (the append lands at the end).
   const script: Script = {
     mode: 'ab+', options: { buffering: 1 }, initial: 'c3610ac30a00c379',
-    ops: [{ op: 'write', args: [{ b: 'bf0a00620d' }] }, { op: 'write', args: [{ b: '790d6179' }] },
-      { op: 'seek', args: [12, 0] }, { op: 'peek' }, { op: 'write', args: [{ b: '007878' }] },
-      { op: 'read', args: [-1] }, { op: 'seek', args: [12, 0] }, { op: 'peek' },
-      { op: 'write', args: [{ b: '01' }] }, { op: 'read', args: [3] }, { op: 'tell' }],
+    ops: [['write', { b: 'bf0a00620d' }], ['write', { b: '790d6179' }],
+      ['seek', 12, 0], ['peek'], ['write', { b: '007878' }],
+      ['read', -1], ['seek', 12, 0], ['peek'],
+      ['write', { b: '01' }], ['read', 3], ['tell']],
   };
-  const theirs = runPython([script])[0];
-  assert.is(firstDifference(runOurs(script), theirs), null);
+  const theirs = runPython('binary', [script])[0];
+  assert.is(firstDifference(runOurs('binary', script), theirs), null);
   assert.equal(theirs.ops[5], { ok: { b: '6179' } });
 });
 

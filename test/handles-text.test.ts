@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemFile } from '../ts/index';
 import type { TextHandle } from '../ts/handles/text';
-import { throwsCode } from './helpers/assert-error';
+import { throwsCode } from './helpers';
 
 const OPAQUE = 2 ** 52;
 

@@ -1,47 +1,16 @@
-// Real processes on the same block: programs reading and writing through the
-// fd, seals holding against a child, close-on-exec, hostile truncation.
+// The block's fd in other processes: seals holding against a child, close-on-exec, a child
+// truncating under us, shm cleanup at exit, openFd() (one offset per child). Programs that read
+// and write the bytes (sha256sum, python3, unzip, sqlite3, Node children and workers) are
+// test/programs.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { MemFile } from '../ts/index';
-import { fdCount, throwsCode } from './helpers/assert-error';
+import { fdCount, fdFlags, fixture, nodeTs, sha256, throwsCode } from './helpers';
 
 const test = suite('children');
-const fixture = (name: string): string => path.join(__dirname, 'fixtures', name);
-const nodeTs = (file: string, args: string[] = []) =>
-  spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { encoding: 'utf8', timeout: 60_000 });
-
-test('sha256sum /dev/fd/3 sees exactly our 64 MiB', () => {
-  const data = randomBytes(64 << 20);
-  const file = MemFile.from(data);
-  const child = spawnSync('sha256sum', ['/dev/fd/3'], { stdio: ['ignore', 'pipe', 'inherit', file.fd] });
-  assert.is(child.status, 0);
-  const theirs = child.stdout.toString().split(' ')[0];
-  assert.is(theirs, createHash('sha256').update(file.bytes()).digest('hex'));
-  assert.is(theirs, createHash('sha256').update(data).digest('hex'));
-  file.close();
-});
-
-test('python3 writes through /dev/fd/3 and we see it', () => {
-  const file = MemFile.from('0123456789');
-  const py = `import os\nfd = os.open('/dev/fd/3', os.O_RDWR)\nos.pwrite(fd, b'PY', 2)\nos.pwrite(fd, b'tail', 20)\n`;
-  const child = spawnSync('python3', ['-c', py], { stdio: ['ignore', 'inherit', 'inherit', file.fd] });
-  assert.is(child.status, 0);
-  assert.is(file.size, 24);
-  assert.equal(file.bytes(), Buffer.concat([Buffer.from('01PY456789'), Buffer.alloc(10), Buffer.from('tail')]));
-  file.close();
-});
-
-test('other programs of this user open mf.path', () => {
-  const file = MemFile.from('via path\n');
-  const child = spawnSync('python3', ['-c', 'import sys; print(open(sys.argv[1]).read(), end="")', file.path], { encoding: 'utf8' });
-  assert.is(child.stdout, 'via path\n');
-  file.close();
-});
 
 test('after seal(), a child cannot write, truncate or grow, and the content is unchanged', () => {
   const file = MemFile.from('frozen');
@@ -90,16 +59,6 @@ test('...and while the parent also writes', () => {
   assert.ok(JSON.parse(out.stdout.trim().split('\n').pop()!).survived);
 });
 
-test('MemFile.attach(name) in a Node child reads what we wrote to an shm block', () => {
-  const file = new MemFile(`attach-${process.pid}`, { backing: 'shm' });
-  file.pwrite(0, 'hello child');
-  const out = nodeTs(fixture('attach-read.ts'), [file.name]);
-  assert.is(out.status, 0, out.stderr);
-  assert.equal(JSON.parse(out.stdout), { text: 'hello child', backing: 'shm', size: 11 });
-  assert.is(file.text(), 'hello child +child');
-  file.close();
-});
-
 test('a process that calls process.exit() leaves no shm object behind', () => {
   const name = `exit-${process.pid}-${Date.now()}`;
   const script = `const { MemFile } = require(${JSON.stringify(path.join(__dirname, '..', 'ts', 'index.ts'))});
@@ -113,21 +72,6 @@ process.exit(3);`;
   assert.not.ok(require('node:fs').existsSync(`/dev/shm/${name}`), 'unlinked at exit');
 });
 
-test('a worker thread does MemFile.fromFd(fd) and its writes are seen here', async () => {
-  const file = MemFile.from('parent data....');
-  // tsx's require hook, so the worker can load a TypeScript fixture.
-  const code = `require('tsx/cjs'); require(${JSON.stringify(fixture('worker-write.ts'))});`;
-  const worker = new Worker(code, { eval: true, workerData: { fd: file.fd } });
-  const message = await new Promise<{ before: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await new Promise((resolve) => worker.once('exit', resolve));
-  assert.is(message.before, 'parent data....');
-  assert.is(file.text(), 'worker was here');
-  file.close();
-});
-
 test.run();
 
 // ---- openFd(): one fd per child, each with its own file offset (issue 13, item 9) ----
@@ -135,11 +79,6 @@ const openFd = suite('children: openFd');
 
 const O_CLOEXEC = 0o2000000;
 const O_ACCMODE = 3;
-/** The fd's open flags as the kernel reports them (/proc/self/fdinfo). */
-function fdFlags(fd: number): number {
-  const info = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
-  return parseInt(/^flags:\s+([0-7]+)$/m.exec(info)![1], 8);
-}
 const LINES = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join('');
 
 openFd("the issue's case: two children given the same bare fd as stdin — the second sees EOF; given openFd() each, both see everything", () => {
@@ -171,7 +110,7 @@ openFd("a child writes through its own fd as stdout, then another child reads th
   const input = dst.openFd({ readOnly: true });
   try {
     const reader = spawnSync('sha256sum', [], { stdio: [input, 'pipe', 'inherit'], encoding: 'utf8' });
-    assert.is(reader.stdout.split(' ')[0], createHash('sha256').update(LINES).digest('hex'));
+    assert.is(reader.stdout.split(' ')[0], sha256(LINES));
   } finally {
     fs.closeSync(input);
   }

@@ -1,10 +1,13 @@
 // MemFile core (README, API: the MemFile constructors and Members): every member, for every backing.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { MemFile } from '../ts/index';
 import { binding } from '../ts/native';
-import { throwsCode } from './helpers/assert-error';
+import { errorOf, firstFrame, throwsCode } from './helpers';
 
 const BACKINGS = ['memfd', 'shm', 'heap'] as const;
 
@@ -332,16 +335,35 @@ memfd('seal(): EPERM for writes and truncate, views detached, later views copy-o
   assert.ok(file.sealed, 'sealed stays readable after close');
 });
 
-memfd('fromFd refuses pipes, directories, disk files and bad fds', () => {
-  const [r, w] = (() => {
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    void spawnSync;
-    const p = fs.openSync('/proc/self/exe', 'r');
-    return [p, -1];
-  })();
-  void w;
-  throwsCode(() => MemFile.fromFd(r), Error, 'EINVAL', 'fromFd(disk file)');
-  fs.closeSync(r);
+memfd('fromFd refuses pipes (a named FIFO, an anonymous pipe), directories, disk files and bad fds', async () => {
+  // A pipe is not seekable memory: EINVAL, and the pipe is left as it was (still open, still ours).
+  const fifo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'memfile-core-')), 'fifo');
+  const made = spawnSync('mkfifo', [fifo]);
+  assert.is(made.status, 0, `mkfifo: ${made.stderr}`);
+  const named = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK); // O_RDWR: no wait for a peer
+  // An anonymous pipe: python3 makes one and names its read end; /proc opens the same pipe here.
+  // (Node's own stdio 'pipe' is a socketpair, not a pipe.)
+  const child = spawn('python3', ['-c', 'import os, sys\nr, w = os.pipe()\nprint(r, flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const pipeFd = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('error', reject);
+  });
+  const anonymous = fs.openSync(`/proc/${child.pid}/fd/${pipeFd}`, 'r+');
+  try {
+    for (const [fd, what] of [[named, 'a FIFO'], [anonymous, 'an anonymous pipe']] as const) {
+      assert.ok(fs.fstatSync(fd).isFIFO(), `${what} is a pipe`);
+      throwsCode(() => MemFile.fromFd(fd), Error, 'EINVAL', `fromFd(${what})`);
+      assert.is(fs.writeSync(fd, 'still usable'), 12, `${what} is still open after the refusal`);
+    }
+  } finally {
+    fs.closeSync(named);
+    fs.closeSync(anonymous);
+    child.stdin!.end();
+    fs.rmSync(path.dirname(fifo), { recursive: true });
+  }
+  const file = fs.openSync('/proc/self/exe', 'r');
+  throwsCode(() => MemFile.fromFd(file), Error, 'EINVAL', 'fromFd(disk file)');
+  fs.closeSync(file);
   const dir = fs.openSync('/tmp', 'r');
   throwsCode(() => MemFile.fromFd(dir), Error, 'EINVAL', 'fromFd(directory)');
   fs.closeSync(dir);
@@ -405,16 +427,12 @@ shm.run();
 // Issue 13: fs's argument order gets a message that names MemFile's; errors start at the caller.
 const teach = suite('core (errors that teach)');
 
+/** What fn threw (it must throw). */
 function caught(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-  throw new Error(`nothing thrown by ${fn}`);
+  const error = errorOf(fn);
+  if (error === undefined) throw new Error(`nothing thrown by ${fn}`);
+  return error as Error & { code?: string };
 }
-
-const firstFrame = (e: Error): string => e.stack!.split('\n').find((l) => l.startsWith('    at '))!;
 
 teach("pread(buf, 0, 5, 0) in fs's order → ERR_INVALID_ARG_TYPE naming (offset, size, buffer?); pwrite likewise", () => {
   using mf = MemFile.from('hello world');

@@ -5,13 +5,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as yauzl from 'yauzl';
 import { MemFile } from '../ts/index';
-
-const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
-const fixture = (name: string): string => path.join(__dirname, 'fixtures', name);
+import { DATA_SEED, fixture, prng, seededBytes, sha256 as sha } from './helpers';
 
 /** Runs a program with the MemFile as fd 3; fails the test on a non-zero exit. */
 function run(cmd: string, args: string[], file: MemFile | null, options: SpawnSyncOptions = {}): string {
@@ -188,15 +185,17 @@ sqlite.run();
 // ---------------------------------------------------------------------------
 const tools = suite('programs: sha256sum, wc -l, sort, python3 over /dev/fd/3');
 
-function lines(count: number): Buffer {
-  const words = Array.from({ length: 300 }, () => randomBytes(1 + (randomBytes(1)[0] % 12)).toString('base64url'));
+/** Lines of random words (seeded: the same for the same `seed` and TEST_SEED). */
+function lines(count: number, seed: number): Buffer {
+  const r = prng(DATA_SEED + seed);
+  const words = Array.from({ length: 300 }, () => Buffer.from(Array.from({ length: r.int(1, 12) }, () => r.below(256))).toString('base64url'));
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(words[randomBytes(2).readUInt16LE() % words.length] + (i % 11 === 0 ? ' ü' : ''));
+  for (let i = 0; i < count; i++) out.push(r.pick(words) + (i % 11 === 0 ? ' ü' : ''));
   return Buffer.from(out.join('\n') + '\n');
 }
 
-tools('sha256sum and wc -l agree with us and with python3', () => {
-  const data = lines(50_000);
+tools('sha256sum (/dev/fd/3 and mf.path), wc -l and python3 see exactly our 64 MiB', () => {
+  const data = Buffer.concat([lines(50_000, 1), seededBytes(64 << 20, 'programs 64 MiB')]);
   const file = MemFile.from(data);
   const ours = sha(data);
   assert.is(run('sha256sum', ['/dev/fd/3'], file).split(' ')[0], ours);
@@ -205,11 +204,12 @@ tools('sha256sum and wc -l agree with us and with python3', () => {
   assert.is(Number(run('wc', ['-l', '/dev/fd/3'], file).trim().split(/\s+/)[0]), newlines);
   const py = python("import hashlib; d = open('/dev/fd/3', 'rb').read(); print(hashlib.sha256(d).hexdigest(), d.count(b'\\n'))", file);
   assert.is(py.trim(), `${ours} ${newlines}`);
+  assert.is(sha(file.bytes()), ours, 'reading changed nothing');
   file.close();
 });
 
 tools('sort reads /dev/fd/3, and sort -o /dev/fd/3 sorts the MemFile in place (LC_ALL=C, python3 as oracle)', () => {
-  const data = lines(20_000);
+  const data = lines(20_000, 2);
   const file = MemFile.from(data);
   const env = { ...process.env, LC_ALL: 'C' };
   const oracle = python("import sys; sys.stdout.buffer.write(b''.join(sorted(open('/dev/fd/3', 'rb').read().splitlines(True))))", file);
@@ -222,7 +222,7 @@ tools('sort reads /dev/fd/3, and sort -o /dev/fd/3 sorts the MemFile in place (L
 });
 
 tools('python3 reads and writes through the fd; each side sees the other exactly', () => {
-  const data = randomBytes(1 << 20);
+  const data = seededBytes(1 << 20, 'programs 1');
   const file = MemFile.from(data);
   const code = `
 import hashlib, os
@@ -246,8 +246,8 @@ tools.run();
 const node = suite('programs: Node children, workers and named shm');
 
 node('a Node child does MemFile.fromFd(3), reads through a stream and appends through one', () => {
-  const data = randomBytes(3 << 20);
-  const payload = randomBytes(40_000); // hex in argv: one argument must stay under 128 KiB
+  const data = seededBytes(3 << 20, 'programs 2');
+  const payload = seededBytes(40_000, 'programs 3'); // hex in argv: one argument must stay under 128 KiB
   const file = MemFile.from(data, { name: 'for-child' });
   const out = spawnSync(process.execPath, ['--import', 'tsx', fixture('programs-child.ts'), payload.toString('hex')], {
     stdio: ['ignore', 'pipe', 'pipe', file.fd], encoding: 'utf8', timeout: 60_000,
@@ -260,8 +260,8 @@ node('a Node child does MemFile.fromFd(3), reads through a stream and appends th
 });
 
 node('a worker thread does MemFile.fromFd(fd) from workerData, reads via stream(), writes', async () => {
-  const data = randomBytes(2 << 20);
-  const payload = randomBytes(5000);
+  const data = seededBytes(2 << 20, 'programs 4');
+  const payload = seededBytes(5000, 'programs 5');
   const file = MemFile.from(data);
   const code = `require('tsx/cjs'); require(${JSON.stringify(fixture('programs-worker.ts'))});`;
   const worker = new Worker(code, { eval: true, workerData: { fd: file.fd, offset: 12345, payload } });
@@ -279,11 +279,11 @@ node('a worker thread does MemFile.fromFd(fd) from workerData, reads via stream(
 
 node('a named shm block: a Node child attaches it by name, python3 opens /dev/shm/<name>', () => {
   const name = `programs-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const data = randomBytes(1 << 20);
+  const data = seededBytes(1 << 20, 'programs 6');
   const file = new MemFile(name, { backing: 'shm' });
   try {
     file.pwrite(0, data);
-    const fromNode = randomBytes(777);
+    const fromNode = seededBytes(777, 'programs 7');
     const out = spawnSync(process.execPath, ['--import', 'tsx', fixture('programs-shm-child.ts'), name, '5000', fromNode.toString('hex')], {
       encoding: 'utf8', timeout: 60_000,
     });

@@ -1,7 +1,8 @@
 // The bad-input matrix: every public MemFile method and static, and each
 // handle class's methods, × -1, NaN, ±Infinity, 0.5, 2^53, 2^52, '1', null,
-// {}, [], Symbol(), 1n, undefined; every invalid mode and option; use after
-// close; wrong-direction use; writes after seal. Each case must give the
+// {}, [], Symbol(), 1n, undefined; every call after close and in the wrong
+// direction on each handle class; writes after seal. (open()'s modes and
+// options are test/open-validation.test.ts.) Each case must give the
 // error class and code the contract names (README, API: Errors) (or succeed where null/undefined mean
 // "not given"), and leave the content byte-identical. The cases (with their
 // expectations) are in fixtures/reliability-inputs-cases.ts; they all run in

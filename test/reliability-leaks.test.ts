@@ -1,5 +1,5 @@
 // Leaks at scale: 100,000 create/write/close cycles and 100,000 forgotten
-// MemFiles and handles, under --expose-gc (as scripts/run-tests.js runs):
+// MemFiles, views and handles, under --expose-gc (as scripts/run-tests.js runs):
 // the /proc/self/fd count comes back to baseline, no mapping is left, live JS
 // objects stay flat and the memory outside V8's heap stops growing once warm.
 // MEMFILE_LEAK_CYCLES overrides the count.
@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import { MemFile } from '../ts/index';
+import { blockFds, fdCount, mapCount, rssMiB, settle } from './helpers';
 
 // 100,000 of each takes ~15 s on this 2-core machine.
 // Under ASan (npm run test:asan) freed memory sits in its quarantine, so RSS
@@ -16,22 +17,6 @@ const CYCLES = Number(process.env.MEMFILE_LEAK_CYCLES ?? 100_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 const test = suite('reliability: leaks');
 
-const fdCount = (): number => fs.readdirSync('/proc/self/fd').length;
-/** fds of our kinds (memfd, /dev/shm); the total also counts Node's own, which come and go. */
-function blockFds(): number {
-  let n = 0;
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith('/memfd:') || target.startsWith('/dev/shm/')) n++;
-    } catch {
-      // the directory's own fd
-    }
-  }
-  return n;
-}
-const memfdMaps = (): number => fs.readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l.includes('/memfd:')).length;
-const rssMiB = (): number => process.memoryUsage().rss / 2 ** 20;
 // RSS outside V8's heap: native memory (ours, Node's, malloc's). V8 grows its
 // committed heap (heapTotal) in steps under garbage pressure and keeps it, which
 // moves RSS without any leak; JS objects are checked through heapUsed instead.
@@ -43,19 +28,13 @@ const heapUsedMiB = (): number => process.memoryUsage().heapUsed / 2 ** 20;
 // Names this process created; other processes may be using /dev/shm at the same time.
 const shmNames: string[] = [];
 const shmLeft = (): string[] => shmNames.filter((n) => fs.existsSync(`/dev/shm/${n}`));
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 6; i++) {
-    gc!();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+const memfdMaps = (): number => mapCount('/memfd:');
 
 test('gc is exposed (the suite runs with --expose-gc)', () => {
   assert.type(gc, 'function');
 });
 
-test(`${CYCLES} create/write/read/close cycles (memfd, exposed memfd, shm, handles): fds, mappings, RSS at baseline`, async () => {
+test(`${CYCLES} create/write/read/close cycles (memfd, exposed memfd written through a view, shm, handles): fds, mappings, RSS at baseline`, async () => {
   const payload = Buffer.alloc(1000, 7);
   const kinds = ['memfd', 'exposed', 'shm', 'handle'] as const;
   const cycle = (i: number): void => {
@@ -74,12 +53,16 @@ test(`${CYCLES} create/write/read/close cycles (memfd, exposed memfd, shm, handl
       return;
     }
     if (file.pread(i % 5000, 1).buffer[0] !== 7) throw new Error('read');
+    if (kind === 'exposed') {
+      file.view(0, 10)[0] = 2;
+      if (file.pread(0, 1).buffer[0] !== 2) throw new Error('a write through a view');
+    }
     file.close();
   };
   for (let i = 0; i < 2000; i++) cycle(i);
   await settle();
   const fds = fdCount();
-  const blockFdsBefore = blockFds();
+  const blockFdsBefore = blockFds().size;
   const maps = memfdMaps();
   // RSS settles (JIT, heap and malloc arenas warming up) and then must stay:
   // a leak grows linearly, so the second half is compared with the first.
@@ -95,7 +78,7 @@ test(`${CYCLES} create/write/read/close cycles (memfd, exposed memfd, shm, handl
     native.push(nativeMiB());
     heap.push(heapUsedMiB());
   }
-  assert.is(blockFds(), blockFdsBefore, 'memfd/shm fd count back to baseline');
+  assert.is(blockFds().size, blockFdsBefore, 'memfd/shm fd count back to baseline');
   assert.ok(fdCount() <= fds + 2, `fd count ${fds} -> ${fdCount()}`);
   assert.ok(memfdMaps() <= maps, `memfd mappings grew: ${maps} -> ${memfdMaps()}`);
   assert.equal(shmLeft(), [], 'every shm name unlinked');
@@ -110,7 +93,8 @@ test(`${CYCLES} create/write/read/close cycles (memfd, exposed memfd, shm, handl
 test(`${CYCLES} forgotten MemFiles and handles are closed by the garbage collector`, async () => {
   await settle();
   const fds = fdCount();
-  const blockFdsBefore = blockFds();
+  const blockFdsBefore = blockFds().size;
+  const maps = memfdMaps();
   const forget = (count: number, base: number): void => {
     for (let i = 0; i < count; i++) {
       const n = base + i;
@@ -131,7 +115,8 @@ test(`${CYCLES} forgotten MemFiles and handles are closed by the garbage collect
     await settle();
   }
   await settle();
-  assert.is(blockFds(), blockFdsBefore, 'every forgotten memfd/shm fd was closed');
+  assert.is(blockFds().size, blockFdsBefore, 'every forgotten memfd/shm fd was closed');
+  assert.ok(memfdMaps() <= maps, `memfd mappings left by forgotten MemFiles and views: ${maps} -> ${memfdMaps()}`);
   assert.ok(fdCount() <= fds + 2, `fd count ${fds} -> ${fdCount()}`);
   assert.equal(shmLeft(), [], 'every forgotten shm name was unlinked');
   const grew = rssMiB() - rss1;

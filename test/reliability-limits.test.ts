@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { constants as bufferConstants } from 'node:buffer';
 import { once } from 'node:events';
 import { MemFile } from '../ts/index';
-import { throwsCode } from './helpers/assert-error';
+import { throwsCode } from './helpers';
 
 const test = suite('reliability: limits');
 const MAX = Number.MAX_SAFE_INTEGER;

@@ -15,9 +15,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeSync } from 'node:fs';
 import { MemFile } from '../ts/index';
+import { prng, seedFrom } from './helpers';
 
 const OPS = Number(process.env.MEMFILE_FUZZ_OPS ?? 100_000);
-const SEED_ENV = process.env.MEMFILE_FUZZ_SEED;
 const LIMIT = 3 << 20; // model size cap: crosses many 64 KiB steps and several doublings
 const PAGE = 4096;
 const STEP = 64 << 10;
@@ -26,18 +26,6 @@ const UNTOUCHED = Buffer.alloc(80_000, 0xee);
 
 type Variant = 'memfd' | 'memfd-exposed' | 'memfd-exposed-midway' | 'shm' | 'heap';
 const VARIANTS: Variant[] = ['memfd', 'memfd-exposed', 'memfd-exposed-midway', 'shm', 'heap'];
-
-/** mulberry32: small, fast, good enough to drive a fuzzer. */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n: number): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 class Model {
   buf = new Uint8Array(0);
@@ -108,7 +96,7 @@ function makeFile(variant: Variant): MemFile {
  * the op log (for the report).
  */
 function run(variant: Variant, seed: number, count: number, log: string[] | null, sabotageAt = -1): void {
-  const r = prng(seed);
+  const r = prng(seed).below;
   const model = new Model();
   const file = makeFile(variant);
   const views: LiveView[] = [];
@@ -299,11 +287,9 @@ function shortestFailingPrefix(variant: Variant, seed: number, failingAt: number
   return hi;
 }
 
-function seedFor(index: number): number {
-  if (SEED_ENV === 'random') return (Math.random() * 2 ** 32) >>> 0;
-  if (SEED_ENV !== undefined && SEED_ENV !== '') return Number(SEED_ENV) >>> 0;
-  return (0x5eed0000 + index) >>> 0;
-}
+// A fixed seed per backing by default; MEMFILE_FUZZ_SEED (a number, or 'random') gives every backing that seed.
+const SEED = seedFrom('MEMFILE_FUZZ_SEED', 0x5eed0000);
+const seedFor = (index: number): number => (process.env.MEMFILE_FUZZ_SEED ? SEED : SEED + index);
 
 const test = suite('reliability: differential fuzzing against a model');
 

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { MemFile } from '../ts/index';
 import { blockOf } from '../ts/internal';
-import { throwsCode } from './helpers/assert-error';
+import { DATA_SEED, prng, throwsCode } from './helpers';
 
 const test = suite('reliability: peers and seals');
 
@@ -111,14 +111,15 @@ print(json.dumps(counts), flush=True)
   let sawSealed = false;
   const target = Buffer.alloc(16 * 1024);
   const deadline = Date.now() + 6000;
+  const r = prng(DATA_SEED);
   // The event loop is blocked here on purpose (the peer is another process): poll until it seals.
   while (Date.now() < deadline && !sawSealed) {
     for (let k = 0; k < 200; k++) {
       const size = file.size;
       assert.ok(size >= last, `size went backwards: ${last} -> ${size}`);
       last = size;
-      const off = Math.floor(Math.random() * (size + 2000));
-      const len = 1 + Math.floor(Math.random() * target.length);
+      const off = r.below(size + 2000);
+      const len = 1 + r.below(target.length);
       const { bytesRead } = file.pread(off, len, target);
       if (off + len <= size) assert.is(bytesRead, len, 'a read inside the known size is never short (nothing can shrink it)');
       for (let i = 0; i < bytesRead; i++) {

@@ -10,29 +10,10 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MemFile } from '../ts/index';
-import { throwsCode } from './helpers/assert-error';
+import { blockFds, fdFlags, throwsCode } from './helpers';
 
 const test = suite('reliability: security');
 const O_CLOEXEC = 0o2000000;
-
-function fdFlags(fd: number): number {
-  const m = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/^flags:\s+([0-7]+)/m);
-  return parseInt(m![1], 8);
-}
-
-/** Every fd of this process that points at a memfd or a /dev/shm file: fd -> link. */
-function blockFds(): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const link = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (link.startsWith('/memfd:') || link.startsWith('/dev/shm/')) out.set(Number(fd), link);
-    } catch {
-      // the directory's own fd
-    }
-  }
-  return out;
-}
 
 test('every fd the library creates is O_CLOEXEC: private and exposed memfd, shm, fromFd dups, attach (rw and read-only)', () => {
   const before = new Set(blockFds().keys());

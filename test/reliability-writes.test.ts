@@ -8,14 +8,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MemFile } from '../ts/index';
+import { fdFlags } from './helpers';
 
 const test = suite('reliability: O_APPEND fds, heap shrink');
 const O_APPEND = 0o2000;
-
-function fdFlags(fd: number): number {
-  const m = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/^flags:\s+([0-7]+)/m);
-  return parseInt(m![1], 8);
-}
 
 function appendCase(label: string, open: () => { fd: number; check: () => Buffer; cleanup: () => void }): void {
   test(`fromFd of an O_APPEND fd (${label}): pwrite, handles and streams write at their positions; the caller's fd keeps O_APPEND`, async () => {

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { MemFile } from '../ts/index';
 import type { SealName } from '../ts/index';
-import { throwsCode } from './helpers/assert-error';
+import { throwsCode } from './helpers';
 
 const test = suite('seals');
 

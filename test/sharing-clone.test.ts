@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { inspect } from 'node:util';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { MemFile } from '../ts/index';
+import { errorOf } from './helpers';
 
 const test = suite('sharing: no structured clone');
 
@@ -27,12 +28,7 @@ function everything(mf: MemFile): Array<[string, object]> {
 }
 
 function cloneError(fn: () => unknown, label: string): DOMException {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
+  const caught = errorOf(fn);
   assert.ok(caught !== undefined, `${label}: cloned without an error`);
   assert.instance(caught, DOMException, `${label}: ${String(caught)}`);
   assert.is((caught as DOMException).name, 'DataCloneError', label);

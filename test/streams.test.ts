@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MemFile } from '../ts/index';
-import { fdCount, throwsCode } from './helpers/assert-error';
+import { fdCount, seededBytes, throwsCode } from './helpers';
 
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const KiB = 1024;
@@ -55,7 +55,7 @@ for (const backing of ['memfd', 'shm', 'heap'] as const) {
   for (const size of SIZES) {
     if (backing !== 'memfd' && size > KiB * KiB) continue; // one big run is enough
     roundTrip(`${backing}, ${size} bytes: createReadStream, createWriteStream, stream()`, async () => {
-      const data = randomBytes(size);
+      const data = seededBytes(size, 'streams 1');
       const want = sha(data);
       const file = MemFile.from(data, { backing });
       try {
@@ -81,7 +81,7 @@ for (const backing of ['memfd', 'shm', 'heap'] as const) {
 }
 
 roundTrip('stream(): BYOB reads fill the caller buffer, in any size', async () => {
-  const data = randomBytes(300_001);
+  const data = seededBytes(300_001, 'streams 2');
   const file = MemFile.from(data);
   const reader = file.stream().getReader({ mode: 'byob' });
   const parts: Buffer[] = [];
@@ -143,7 +143,7 @@ roundTrip.run();
 const ranges = suite('streams: start/end and chunking, fs as the oracle');
 
 ranges('every start/end edge yields the same chunks as fs.createReadStream', async () => {
-  const data = randomBytes(100);
+  const data = seededBytes(100, 'streams 3');
   const file = MemFile.from(data);
   const oracle = oracleFile(data);
   const cases: Array<Record<string, number>> = [
@@ -301,7 +301,7 @@ writes('corked writes are batched (writev) and land in order; bytesWritten count
   const file = new MemFile();
   const stream = file.createWriteStream({ start: 2 });
   stream.cork();
-  const parts = Array.from({ length: 500 }, (_, i) => randomBytes(i % 97));
+  const parts = Array.from({ length: 500 }, (_, i) => seededBytes(i % 97, 'streams 4'));
   for (const part of parts) stream.write(part);
   process.nextTick(() => stream.uncork());
   stream.end('!');
@@ -337,7 +337,7 @@ const flow = suite('streams: backpressure, errors, lifetime');
 
 flow('a slow consumer: the read stream reads ahead at most about one highWaterMark', async () => {
   const hwm = 16 * KiB;
-  const file = MemFile.from(randomBytes(8 << 20));
+  const file = MemFile.from(seededBytes(8 << 20, 'streams 5'));
   const stream = file.createReadStream({ highWaterMark: hwm });
   stream.on('readable', () => {}); // start reading, then consume nothing for a while
   for (let i = 0; i < 50; i++) await tick();
@@ -381,7 +381,7 @@ flow('a read-only attach: the write stream errors with EBADF, reads still work',
 
 flow('destroy() mid-way: close without end or error; the block reference is released', async () => {
   const before = fdCount();
-  const file = MemFile.from(randomBytes(1 << 20));
+  const file = MemFile.from(seededBytes(1 << 20, 'streams 6'));
   void file.fd; // make sure a real fd exists
   const stream = file.createReadStream({ highWaterMark: 16 * KiB });
   const done = outcome(stream);
@@ -395,7 +395,7 @@ flow('destroy() mid-way: close without end or error; the block reference is rele
 });
 
 flow('destroy(err) propagates the error to the pipeline', async () => {
-  const file = MemFile.from(randomBytes(1 << 20));
+  const file = MemFile.from(seededBytes(1 << 20, 'streams 7'));
   const copy = new MemFile();
   const source = file.createReadStream({ highWaterMark: 1024 });
   source.once('data', () => source.destroy(new Error('boom')));
@@ -409,7 +409,7 @@ flow('destroy(err) propagates the error to the pipeline', async () => {
 
 flow('a pipeline to a failing sink rejects, and the read stream is destroyed and lets go', async () => {
   const before = fdCount();
-  const file = MemFile.from(randomBytes(1 << 20));
+  const file = MemFile.from(seededBytes(1 << 20, 'streams 8'));
   void file.fd;
   const source = file.createReadStream();
   const sink = new Writable({ write: (_c, _e, cb) => cb(Object.assign(new Error('sink failed'), { code: 'ESINK' })) });
@@ -439,7 +439,7 @@ flow('a pipeline from a failing source into a write stream rejects; bytes before
 });
 
 flow('AbortSignal aborts a read stream with AbortError', async () => {
-  const file = MemFile.from(randomBytes(1 << 20));
+  const file = MemFile.from(seededBytes(1 << 20, 'streams 9'));
   const controller = new AbortController();
   const stream = file.createReadStream({ highWaterMark: 1024, signal: controller.signal });
   const done = outcome(stream);
@@ -451,7 +451,7 @@ flow('AbortSignal aborts a read stream with AbortError', async () => {
 
 flow('mf.close() does not break streams in flight; the fd closes when the last stream ends', async () => {
   const before = fdCount();
-  const data = randomBytes(1 << 20);
+  const data = seededBytes(1 << 20, 'streams 10');
   const file = MemFile.from(data);
   void file.fd;
   const reading = file.createReadStream({ highWaterMark: 4096 });
@@ -486,7 +486,7 @@ flow('the MemFile stays usable while streams are open', async () => {
 
 flow('a cancelled stream() lets go of the block', async () => {
   const before = fdCount();
-  const file = MemFile.from(randomBytes(1 << 20));
+  const file = MemFile.from(seededBytes(1 << 20, 'streams 11'));
   void file.fd;
   const reader = file.stream().getReader();
   await reader.read();
@@ -511,7 +511,7 @@ const interop = suite("streams: Node's own file APIs through mf.path");
 
 for (const backing of ['memfd', 'shm'] as const) {
   interop(`${backing}: fs.openAsBlob, fs.createReadStream and fs.promises.open see the same bytes`, async () => {
-    const data = randomBytes(200_000);
+    const data = seededBytes(200_000, 'streams 12');
     const file = MemFile.from(data, { backing });
     try {
       const blob = await fs.openAsBlob(file.path);
