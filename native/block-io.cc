@@ -8,14 +8,18 @@
 //           kernel's write path, which fills new pages faster.
 //  shared   an fd others may hold (an exposed memfd, shm, fromFd, attach): the
 //           file's own size is the truth and may change at any moment. Small
-//           transfers are one pread/pwrite; big ones take fstat and a guarded
+//           transfers go through the mapping when a marker page proves no
+//           truncation can have reached them (ProvenCopy, no syscall), else
+//           they are one pread/pwrite; big ones take fstat and a guarded
 //           copy through the mapping (sigbus.h), with pread/pwrite as the
 //           fallback when a peer's truncation makes the copy fault.
 #include <errno.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <new>
+#include <random>
 
 #include "block.h"
 #include "errors.h"
@@ -49,11 +53,18 @@ size_t Block::ReadPrivate(uint64_t offset, uint8_t* dst, size_t n, bool cold) {
 
 size_t Block::ReadShared(uint64_t offset, uint8_t* dst, size_t n, bool cold) {
   if (!Frozen() && (cold || n < kSmallShared)) {
+    bool unsealed = (seals_ & kSealShrink) == 0;
+    if (!cold && unsealed && ProvenCopy(offset, dst, n, false)) return n;
     // One syscall: pread finds the end of the file itself, and a peer's
     // truncation cannot fault it. fstat + a mapping copy wins only for big
     // transfers of pages this process's mapping has touched already.
     size_t got = ReadAt(fd_, dst, n, offset);
-    if ((seals_ & kSealShrink) != 0 && got > 0) size_ = std::max(size_, offset + got);
+    if (unsealed) {
+      // Only a hint of where ProvenCopy may look: a short read saw the end.
+      size_ = got < n ? offset + got : std::max(size_, offset + got);
+    } else if (got > 0) {
+      size_ = std::max(size_, offset + got);
+    }
     return got;
   }
   uint64_t size = Size();
@@ -146,6 +157,9 @@ void Block::WriteShared(uint64_t offset, const uint8_t* src, size_t n) {
   // before a byte is copied). Writes that grow the file, span pages or are
   // big take the path below.
   if (n < kSmallShared && offset / PageSize() == (end - 1) / PageSize() && end <= size_) {
+    // Through the mapping when the marker proves the file reached past it
+    // throughout (no syscall; a store within one page is all or nothing too).
+    if ((seals_ & kSealShrink) == 0 && ProvenCopy(offset, const_cast<uint8_t*>(src), n, true)) return;
     WriteAt(fd_, src, n, offset, append_);
     return;
   }
@@ -164,6 +178,86 @@ void Block::WriteShared(uint64_t offset, const uint8_t* src, size_t n) {
     throw;
   }
   size_ = std::max(size_, end);
+}
+
+// ---- shared, unsealed: small transfers without a syscall ----------------------
+
+// A small transfer through our shared mapping, with no syscall, when nothing
+// can have cut the file below the transfer meanwhile. Another process may
+// truncate the file at any moment, and a truncation into the middle of a page
+// zeroes the page's tail without unmapping it: a copy could return zeros past
+// the new end (and the peer's next write could hide that), so the mapping
+// alone proves nothing. The proof is a marker: one page of the file at
+// marker_at_ (below the size last seen) mapped privately and written to, so
+// that it is our own copy-on-write page. A truncation to marker_at_ or below
+// unmaps every mapping of the pages it cuts, private copy-on-write pages
+// included, before it zeroes or frees anything; finding the marker after the
+// copy proves that from before the copy until after it the file reached past
+// marker_at_, above every byte moved: each byte read was file content, each
+// byte written landed inside the file. Hole punching changes no size and
+// keeps the marker, as it should. Any doubt (marker gone, a fault) → false,
+// and the caller asks the kernel.
+bool Block::ProvenCopy(uint64_t offset, uint8_t* buf, size_t n, bool write) {
+  uint64_t end = offset + n;
+  if ((!marker_ok_ || end > marker_at_) && !PlaceMarker(end)) return false;
+  if (!main_ || main_->tainted() || main_->length() < marker_at_) {
+    if (!EnsureMapped(marker_at_) || main_->length() < end) return false;
+  }
+  uint8_t* base = main_->data();
+  bool ok;
+  if (write) {
+    // Never into a private copy: the bytes would not reach the file.
+    if (main_->kind() != Mapping::Kind::SharedWrite) return false;
+    ok = GuardedCopy(base + offset, buf, n);
+    // The stores must be visible before the marker is read (x86 lets a later load pass them).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+  } else {
+    ok = GuardedCopy(buf, base + offset, n);
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+  uint64_t seen = 0;
+  if (!GuardedCopy(&seen, marker_, sizeof seen) || seen != marker_value_) {
+    // Cut at or below the marker since it was placed: learn the size, place it anew later.
+    marker_ok_ = false;
+    size_ = FileSize(fd_);
+    return false;
+  }
+  return ok;
+}
+
+// Maps and writes the marker on the page holding the last byte of the size
+// last seen, if that lies at or above `end`. Moving it up costs a few
+// syscalls, so it moves only for a real gain.
+bool Block::PlaceMarker(uint64_t end) {
+  uint64_t page = PageSize();
+  if (size_ == 0 || map_disabled_) return false;
+  uint64_t at = (size_ - 1) / page * page;
+  if (at < end) return false;
+  if (marker_ok_ && at < marker_at_ + std::max<uint64_t>(16 * page, marker_at_ / 8)) return false;
+  if (marker_ == nullptr || at != marker_at_) {
+    uint8_t* m = MapPrivatePage(fd_, at);
+    if (m == nullptr) return false;
+    UnmapPage(marker_);
+    marker_ = m;
+    marker_at_ = at;
+  }
+  // A value no other process can guess (it never sees our private page).
+  static const uint64_t seed = [] {
+    std::random_device rd;
+    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }();
+  static std::atomic<uint64_t> count{0};
+  marker_value_ = seed ^ ((count.fetch_add(1, std::memory_order_relaxed) + 1) * 0x9E3779B97F4A7C15ull) ^
+                  reinterpret_cast<uintptr_t>(this);
+  bool placed = GuardedCopy(marker_, &marker_value_, sizeof marker_value_);
+  // A truncation sets the size first, then unmaps, zeroes the cut page's tail,
+  // and unmaps again (for copy-on-write pages made meanwhile): a marker written
+  // in between would outlive the zeroing for a while. The size read after
+  // writing it rules that out, and is the hint from now on (a fault: the page
+  // is past the end already).
+  size_ = FileSize(fd_);
+  marker_ok_ = placed && size_ > at;
+  return marker_ok_;
 }
 
 }  // namespace memfile

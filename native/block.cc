@@ -359,6 +359,9 @@ void Block::Close(bool release) {
   if (release && main_) main_->Unmap();
   SetMain(nullptr);
   cow_.reset();
+  UnmapPage(marker_);
+  marker_ = nullptr;
+  marker_ok_ = false;
   for (auto& w : maps_) {
     if (auto m = w.lock()) m->ForgetFd();
   }

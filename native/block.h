@@ -132,6 +132,8 @@ class Block {
   void WriteHeap(uint64_t offset, const uint8_t* src, size_t n);
   void WritePrivate(uint64_t offset, const uint8_t* src, size_t n);
   void WriteShared(uint64_t offset, const uint8_t* src, size_t n);
+  bool ProvenCopy(uint64_t offset, uint8_t* buf, size_t n, bool write);
+  bool PlaceMarker(uint64_t end);
 
   Backing backing_;
   int fd_;
@@ -153,6 +155,13 @@ class Block {
   // SIGBUS handler before close (views may keep mappings alive longer).
   std::vector<std::weak_ptr<Mapping>> maps_;
   FastState* state_ = nullptr;
+  // ProvenCopy's proof that no truncation reached down to marker_at_: one page
+  // of the file mapped private at marker_at_, holding marker_value_ for as
+  // long as the kernel leaves our copy-on-write page alone (block-io.cc).
+  uint8_t* marker_ = nullptr;
+  uint64_t marker_at_ = 0;
+  uint64_t marker_value_ = 0;
+  bool marker_ok_ = false;
 };
 
 // Brackets every public operation: JavaScript may have grown the block since

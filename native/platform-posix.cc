@@ -166,6 +166,15 @@ uint8_t* MapFileMemory(int fd, size_t length, MapMode mode) {
 
 void UnmapFileMemory(uint8_t* data, size_t length) { munmap(data, length); }
 
+uint8_t* MapPrivatePage(int fd, uint64_t offset) {
+  void* p = mmap(nullptr, static_cast<size_t>(PageSize()), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, static_cast<off_t>(offset));
+  return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+}
+
+void UnmapPage(uint8_t* page) {
+  if (page != nullptr) munmap(page, static_cast<size_t>(PageSize()));
+}
+
 uint8_t* AllocZeroed(size_t length) {
   // Anonymous pages, not malloc: zero-filled lazily (sparse), and returned to
   // the OS the moment they are unmapped instead of lingering in an arena.

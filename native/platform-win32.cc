@@ -48,6 +48,8 @@ int ReopenFd(int, int) {
 uint64_t PageSize() { return 4096; }
 uint8_t* MapFileMemory(int, size_t, MapMode) { return nullptr; }
 void UnmapFileMemory(uint8_t*, size_t) {}
+uint8_t* MapPrivatePage(int, uint64_t) { return nullptr; }
+void UnmapPage(uint8_t*) {}
 uint8_t* AllocZeroed(size_t length) { return static_cast<uint8_t*>(std::calloc(length == 0 ? 1 : length, 1)); }
 void FreeZeroed(uint8_t* data, size_t) { std::free(data); }
 bool DropPages(uint8_t*, size_t) { return false; }

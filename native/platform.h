@@ -96,6 +96,12 @@ uint64_t PageSize();
 enum class MapMode { SharedRead, SharedWrite, Private };
 uint8_t* MapFileMemory(int fd, size_t length, MapMode mode);
 void UnmapFileMemory(uint8_t* data, size_t length);
+// One page of `fd` at `offset` (a multiple of the page size), mapped private
+// and writable: once written, a copy-on-write page of this process's own.
+// nullptr when the OS refuses. Not a guarded region: touch it through
+// GuardedCopy only. UnmapPage(nullptr) does nothing.
+uint8_t* MapPrivatePage(int fd, uint64_t offset);
+void UnmapPage(uint8_t* page);
 // Zero-filled, lazily allocated process memory (anonymous pages, not malloc:
 // returned to the OS the moment they are freed); nullptr on ENOMEM. Length 0
 // is allowed.
