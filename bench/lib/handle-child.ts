@@ -5,6 +5,7 @@
 // Prints {"rate": ops or lines per second}. Setup (data, files) is never timed.
 // Usage: node --import tsx bench/lib/handle-child.ts <read64|write64|iter|wline> <fresh|mixed|warm> <binaryBytes> <lines>
 import { MemFile } from '../../ts/memfile';
+import { now } from './measure';
 import { benchLines } from './text-data';
 
 export const HANDLE_CASES = ['read64', 'write64', 'iter', 'wline'] as const;
@@ -24,15 +25,15 @@ function main(): void {
   const binFile = MemFile.from(binary);
   const textFile = MemFile.from(lines.join(''));
   const chunk = Buffer.alloc(64, 0x5a);
-  const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+  const seconds = (): number => now() / 1000;
 
   const cases: Record<HandleCase, () => number> = {
     read64: () => {
       const h = binFile.open('rb');
-      const t = now();
+      const t = seconds();
       let n = 0;
       while (h.read(64).length !== 0) n++;
-      const s = now() - t;
+      const s = seconds() - t;
       h.close();
       if (n !== bytes / 64) throw new Error(`read ${n} chunks`);
       return n / s;
@@ -41,10 +42,10 @@ function main(): void {
       const out = new MemFile();
       const h = out.open('wb');
       const ops = bytes / 64;
-      const t = now();
+      const t = seconds();
       for (let i = 0; i < ops; i++) h.write(chunk);
       h.flush();
-      const s = now() - t;
+      const s = seconds() - t;
       if (out.size !== bytes) throw new Error('short write');
       h.close();
       out.close();
@@ -52,10 +53,10 @@ function main(): void {
     },
     iter: () => {
       const h = textFile.open('r');
-      const t = now();
+      const t = seconds();
       let n = 0;
       for (const _ of h) n++;
-      const s = now() - t;
+      const s = seconds() - t;
       h.close();
       if (n !== lines.length) throw new Error(`iterated ${n} lines`);
       return n / s;
@@ -63,10 +64,10 @@ function main(): void {
     wline: () => {
       const out = new MemFile();
       const h = out.open('w');
-      const t = now();
+      const t = seconds();
       for (let i = 0; i < lines.length; i++) h.write(lines[i]);
       h.flush();
-      const s = now() - t;
+      const s = seconds() - t;
       h.close();
       out.close();
       return lines.length / s;
