@@ -435,6 +435,14 @@ test('bad seeks: nonzero relative → ERR_INVALID_ARG_VALUE, negative → EINVAL
   throwsCode(() => h.seek(-2, 2), TypeError, 'ERR_INVALID_ARG_VALUE');
   throwsCode(() => h.seek(-1), Error, 'EINVAL');
   throwsCode(() => h.seek(0, 3 as 0), TypeError, 'ERR_INVALID_ARG_VALUE');
+  // whence is checked as on binary handles (one validator): the same code and message.
+  for (const whence of [1.5, NaN, -1, '1']) {
+    const text = (() => { try { h.seek(0, whence as 0); } catch (e) { return e as Error & { code: string }; } })();
+    const raw = (() => { const r = mf.open('rb', { buffering: 0 }); try { r.seek(0, whence as 0); } catch (e) { return e as Error & { code: string }; } finally { r.close(); } })();
+    assert.ok(text !== undefined && raw !== undefined, `whence ${String(whence)} is refused`);
+    assert.equal([text.constructor, text.code, text.message], [raw.constructor, raw.code, raw.message], `whence ${String(whence)}`);
+  }
+  throwsCode(() => h.seek(0, 1.5 as 0), TypeError, 'ERR_INVALID_ARG_VALUE');
   throwsCode(() => h.seek('1' as unknown as number), TypeError, 'ERR_INVALID_ARG_TYPE');
   throwsCode(() => h.seek(1.5), RangeError, 'ERR_OUT_OF_RANGE');
   throwsCode(() => h.seek(2 ** 53), RangeError, 'ERR_OUT_OF_RANGE');

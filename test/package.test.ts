@@ -430,6 +430,7 @@ test('the packed declarations: JSDoc on every public member, pointing at nothing
     const text = fs.readFileSync(path.join(distDir, file), 'utf8');
     assert.not.match(text, /\b_[a-z]\w*\b[?]?[(:]/, `${file}: no _-prefixed member`);
     assert.not.match(text, /\bts\/[\w/.-]+|\bAPI\.md\b|\b(test|bench|scripts)\/\w/, `${file}: a pointer to a file the package does not ship`);
+    assert.not.match(text, /\b(internalBlock|kBlock|blockOf)\b|['"]\.\.?\/internal['"]/, `${file}: an internal (ts/internal.ts) in the public declarations`);
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     source.forEachChild(function visit(node): void {
       if (ts.isClassDeclaration(node) && node.name && classes.includes(node.name.text)) {

@@ -1,5 +1,6 @@
 // MemFile.fromFile / saveTo, the fs side: what a `file` argument may be,
-// saveTo's flags and mode, and errors shaped like fs's (with `path`). The copy
+// saveTo's mode (its flag is parsed in modes.ts, with the other fs flags), and
+// errors shaped like fs's (with `path`). The copy
 // itself is native (native/fileio.cc): in the kernel, and for the promise
 // forms on libuv's thread pool, never on the event loop.
 import { constants as fsConstants } from 'node:fs';
@@ -7,8 +8,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodedError, invalidArgType, invalidArgValue, outOfRange } from './errors';
 import { binding, LoadedToken, SaveSourceToken } from './native';
+import { parseSaveFlag } from './modes';
 import { DEFAULT_NAME } from './names';
-import { given, validateUint } from './validate';
+import { given, validateOptions, validateUint } from './validate';
 
 export type FileArg = string | URL | number;
 
@@ -37,14 +39,6 @@ export function defaultName(source: FileSource): string {
   return source.path === undefined ? DEFAULT_NAME : path.basename(source.path) || DEFAULT_NAME;
 }
 
-const FLAGS: Record<string, number> = {
-  w: fsConstants.O_TRUNC,
-  wx: fsConstants.O_TRUNC | fsConstants.O_EXCL,
-  xw: fsConstants.O_TRUNC | fsConstants.O_EXCL,
-  a: fsConstants.O_APPEND,
-  ax: fsConstants.O_APPEND | fsConstants.O_EXCL,
-  xa: fsConstants.O_APPEND | fsConstants.O_EXCL,
-};
 
 export interface SaveRequest {
   target: FileSource;
@@ -54,16 +48,9 @@ export interface SaveRequest {
 
 export function saveRequest(file: unknown, options: unknown): SaveRequest {
   const target = fileArg(file);
-  if (given(options) && typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
-  const opts = (options ?? {}) as Record<string, unknown>;
-  let flags = FLAGS.w;
-  if (given(opts.flag)) {
-    if (typeof opts.flag !== 'string') throw invalidArgType('options.flag', 'of type string', opts.flag);
-    if (!Object.hasOwn(FLAGS, opts.flag)) {
-      throw invalidArgValue('options.flag', opts.flag, "must be one of 'w', 'wx', 'a' (or 'xw', 'ax', 'xa')");
-    }
-    flags = FLAGS[opts.flag];
-  }
+  const opts = validateOptions(options);
+  const flag = parseSaveFlag(opts.flag);
+  const flags = (flag.truncate ? fsConstants.O_TRUNC : 0) | (flag.append ? fsConstants.O_APPEND : 0) | (flag.exclusive ? fsConstants.O_EXCL : 0);
   let mode = 0o666;
   if (given(opts.mode)) {
     if (typeof opts.mode === 'string') {

@@ -183,7 +183,7 @@ export function parseOpenArgs(modeArg: unknown, optionsArg: unknown, defaultBuff
   };
 }
 
-/** What a createWriteStream() flag asks for. */
+/** What an fs flag string asks for when writing: createWriteStream()'s `flags`, saveTo()'s `flag`. */
 export interface WriteFlags {
   /** The flag as given. */
   flags: string;
@@ -205,16 +205,26 @@ for (const [names, truncate, append, exclusive] of [
   for (const name of names) WRITE_FLAGS.set(name, { truncate, append, exclusive });
 }
 
-/** createWriteStream()'s `options.flags` (default 'w'), as fs.createWriteStream takes them. */
-export function parseWriteFlags(value: unknown): WriteFlags {
+/** saveTo() writes a whole file: no reading ('+'), no keeping the old bytes in place ('r+'). */
+const SAVE_FLAGS: ReadonlySet<string> = new Set(['w', 'wx', 'xw', 'a', 'ax', 'xa']);
+
+function parseFlags(value: unknown, typeName: string, valueName: string, allowed: ReadonlySet<string> | null, reason: string): WriteFlags {
   let flags = 'w';
   if (given(value)) {
-    if (typeof value !== 'string') throw invalidArgType('options.flags', 'of type string', value);
+    if (typeof value !== 'string') throw invalidArgType(typeName, 'of type string', value);
     flags = value;
   }
-  const mode = WRITE_FLAGS.get(flags);
-  if (mode === undefined) {
-    throw invalidArgValue('flags', flags, "must be a writable fs flag such as 'w', 'wx', 'a', 'ax' or 'r+'");
-  }
+  const mode = allowed === null || allowed.has(flags) ? WRITE_FLAGS.get(flags) : undefined;
+  if (mode === undefined) throw invalidArgValue(valueName, flags, reason);
   return { flags, ...mode };
+}
+
+/** createWriteStream()'s `options.flags` (default 'w'), as fs.createWriteStream takes them. */
+export function parseWriteFlags(value: unknown): WriteFlags {
+  return parseFlags(value, 'options.flags', 'flags', null, "must be a writable fs flag such as 'w', 'wx', 'a', 'ax' or 'r+'");
+}
+
+/** saveTo()'s `options.flag` (default 'w'): 'w', 'wx', 'a' and their spellings 'xw', 'ax', 'xa', as fs.writeFile. */
+export function parseSaveFlag(value: unknown): WriteFlags {
+  return parseFlags(value, 'options.flag', 'options.flag', SAVE_FLAGS, "must be one of 'w', 'wx', 'a' (or 'xw', 'ax', 'xa')");
 }
