@@ -6,7 +6,7 @@
 // back to Node's listener with socket.send_fds. Both sides only ever see fds.
 'use strict';
 const { spawn } = require('node:child_process');
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -69,7 +69,7 @@ async function main() {
     const answered = new Promise((resolve) => waiting.push(resolve));
     await MemFile.send(inbox, mf, job);
     const result = await answered;
-    const ours = crypto.createHash('sha256').update(mf.bytes()).digest('hex');
+    const ours = createHash('sha256').update(mf.bytes()).digest('hex');
     console.log(`${result.job}: ${result.bytes} bytes, ${result.lines} lines, python saw it sealed: ${result.sealed}, ` +
       `same sha256 as ours: ${result.sha256 === ours}`);
     mf.close();

@@ -30,8 +30,8 @@ if (process.argv[2]) {
     process.exit(2);
   }
 }
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const pattern = `^(${chosen.map(escape).join('|')})$`;
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const pattern = `^(${chosen.map(escapeRegExp).join('|')})$`;
 
 // Colour only for a person at a terminal: NO_COLOR wins, FORCE_COLOR asks for it, CI and a
 // stdout that is not a TTY (a pipe, a log file) get plain text. uvu forces colour unless
@@ -54,7 +54,6 @@ child.stdout.on('data', (chunk) => {
 });
 
 child.on('close', (code, signal) => {
-  // eslint-disable-next-line no-control-regex
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
   const number = (label) => {
     const m = plain.match(new RegExp(`${label}:\\s+(\\d+)`));

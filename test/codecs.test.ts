@@ -139,7 +139,8 @@ function verify(cases: Case[]): void {
   const py = oracle(cases);
   const bad = cases.map((c, i) => mismatch(c, py[i])).map((m, i) => [m, i] as const).filter(([m]) => m !== null);
   if (bad.length === 0) return;
-  let [diff, idx] = bad[0];
+  let diff = bad[0][0];
+  const idx = bad[0][1];
   let c = cases[idx];
   for (let round = 0; round < 200; round++) {
     const cands = shrinkCandidates(c);

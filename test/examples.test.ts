@@ -90,7 +90,6 @@ test("run-tests.js 'programs': the suite only (not test/fixtures/programs-*.ts),
   assert.not.match(out, 'fixtures');
   assert.not.match(out, 'not a memfd');
   assert.match(out, /\d+ passed, 0 failed/);
-  // eslint-disable-next-line no-control-regex
   assert.not.match(out, /\x1b\[/, 'no colour codes when stdout is not a terminal');
 });
 
@@ -100,11 +99,9 @@ test('run-tests.js: FORCE_COLOR=1 gives colour, NO_COLOR overrides it; a pattern
   delete env.CI;
   const colour = run(process.execPath, ['scripts/run-tests.js', '^handles-binary'], { ...env, FORCE_COLOR: '1' });
   assert.is(colour.status, 0, colour.out.slice(-2000));
-  // eslint-disable-next-line no-control-regex
   assert.match(colour.out, /\x1b\[/);
   const plain = run(process.execPath, ['scripts/run-tests.js', '^handles-binary'], { ...env, FORCE_COLOR: '1', NO_COLOR: '1' });
   assert.is(plain.status, 0, plain.out.slice(-2000));
-  // eslint-disable-next-line no-control-regex
   assert.not.match(plain.out, /\x1b\[/);
   const none = run(process.execPath, ['scripts/run-tests.js', 'truncate-race'], env); // a fixture's name only
   assert.is(none.status, 2, none.out);

@@ -69,7 +69,7 @@ process.exit(3);`;
   const out = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
   assert.is(out.status, 3, out.stderr);
   assert.is(out.stdout, 'true', 'the object existed while the process ran');
-  assert.not.ok(require('node:fs').existsSync(`/dev/shm/${name}`), 'unlinked at exit');
+  assert.not.ok(fs.existsSync(`/dev/shm/${name}`), 'unlinked at exit');
 });
 
 test.run();

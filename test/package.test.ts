@@ -470,7 +470,6 @@ test('the cmake-js build loads and passes the core tests', () => {
   );
   const uvu = path.join(ROOT, 'node_modules', 'uvu', 'bin.js');
   const r = run(process.execPath, ['--expose-gc', '--import', 'tsx', '--require', reporter, uvu, 'test', 'memfile-core\\.test\\.ts$'], stage);
-  // eslint-disable-next-line no-control-regex
   const out = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, '');
   assert.is(r.status, 0, out.slice(-4000));
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1]);

@@ -328,7 +328,7 @@ VARIANTS.forEach((variant, index) => {
       if (process.env.MEMFILE_FUZZ_TIME) console.log(variant, Date.now() - t0, 'ms');
     } catch (error) {
       if (!(error instanceof Divergence)) {
-        throw new Error(`${variant}, seed ${seed}: unexpected ${String((error as Error).stack ?? error)}`);
+        throw new Error(`${variant}, seed ${seed}: unexpected ${String((error as Error).stack ?? error)}`, { cause: error });
       }
       const n = shortestFailingPrefix(variant, seed, Math.min(ops, error.index + 1));
       const log: string[] = [];
