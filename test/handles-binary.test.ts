@@ -72,7 +72,7 @@ for (const buffering of [0, -1, 3]) {
 
 test('open() returns the handle class Python would, with Python\'s mode string', () => {
   using mf = MemFile.from('data');
-  const cases: Array<[string, object, abstract new (...args: never[]) => unknown, string]> = [
+  const cases: Array<[string, object, object, string]> = [ // [mode, options, the class (for instanceof), its mode string]
     ['rb', {}, BufferedReader, 'rb'], ['br', {}, BufferedReader, 'rb'],
     ['wb', {}, BufferedWriter, 'wb'], ['ab', {}, BufferedWriter, 'ab'],
     ['rb+', {}, BufferedRandom, 'rb+'], ['r+b', {}, BufferedRandom, 'rb+'], ['+rb', {}, BufferedRandom, 'rb+'],

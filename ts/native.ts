@@ -83,8 +83,7 @@ export interface Binding {
 function load(): Binding {
   const root = path.join(__dirname, '..');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('node-gyp-build')(root) as Binding;
+        return require('node-gyp-build')(root) as Binding;
   } catch (cause) {
     const error = new Error(
       `memfile: no native binary for ${process.platform}-${process.arch} (node ${process.version}, ` +

@@ -6,8 +6,7 @@ import type * as Codecs from './codecs';
 
 let codecs: typeof Codecs | undefined;
 function load(): typeof Codecs {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  codecs ??= require('./codecs') as typeof Codecs;
+    codecs ??= require('./codecs') as typeof Codecs;
   return codecs;
 }
 

@@ -1,6 +1,6 @@
 // Python-semantics text codecs for the TextHandle: the one module it imports.
 // CPython 3.11's `codecs` is the contract; see legacy.ts for where legacy codecs differ.
-import { notSupported, validateErrors, type ErrorsMode } from './errors';
+import { notSupported, validateErrors } from './errors';
 import { TextDecoder } from 'node:util';
 import { charmapCodec, charmapFor } from './charmap';
 import { LEGACY, legacyCodec } from './legacy';

@@ -21,6 +21,7 @@ type ReadMembers = 'read' | 'read1' | 'readinto' | 'readline' | 'readlines' | 'p
 type WriteMembers = 'write' | 'writelines' | 'truncate';
 
 /** A handle class as users see it: `instanceof` works; instances come from `MemFile.open()`. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- a class value: what instanceof and a Function-typed parameter take
 export interface HandleClass<T> extends Function {
   readonly prototype: T;
   [Symbol.hasInstance](value: unknown): value is T;

@@ -49,8 +49,7 @@ export interface TextHandleOptions {
 // the package is imported: binary users never pay for them.
 let codecs: typeof Codecs | undefined;
 function lookupCodec(name: string): Codec {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  codecs ??= require('../codecs') as typeof Codecs;
+    codecs ??= require('../codecs') as typeof Codecs;
   return codecs.lookupCodec(name);
 }
 const unsupportedSeek = (offset: number, whence: number): Error =>
