@@ -212,7 +212,10 @@ bool Block::ProvenCopy(uint64_t offset, uint8_t* buf, size_t n, bool write) {
     // The stores must be visible before the marker is read (x86 lets a later load pass them).
     std::atomic_thread_fence(std::memory_order_seq_cst);
   } else {
-    ok = GuardedCopy(buf, base + offset, n);
+    // Into a scratch first: a read the kernel then answers short must leave the caller's
+    // bytes past bytesRead as they were.
+    if (n > sizeof scratch_) return false;
+    ok = GuardedCopy(scratch_, base + offset, n);
     std::atomic_thread_fence(std::memory_order_acquire);
   }
   uint64_t seen = 0;
@@ -222,6 +225,7 @@ bool Block::ProvenCopy(uint64_t offset, uint8_t* buf, size_t n, bool write) {
     size_ = FileSize(fd_);
     return false;
   }
+  if (ok && !write) std::memcpy(buf, scratch_, n);
   return ok;
 }
 

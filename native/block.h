@@ -162,6 +162,7 @@ class Block {
   uint64_t marker_at_ = 0;
   uint64_t marker_value_ = 0;
   bool marker_ok_ = false;
+  uint8_t scratch_[4096];  // ProvenCopy's reads land here first
 };
 
 // Brackets every public operation: JavaScript may have grown the block since
